@@ -1,0 +1,186 @@
+package io.balancestream.balance;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads Partner Center's InvoiceSummary JSON into a {@link BalanceSnapshot}.
+ * <p>
+ * Lenient where Partner Center varies (unknown fields and invoice types, dates with or without an offset, the .NET
+ * {@code DateTime.MinValue} "never" sentinel), strict where a wrong value would become a wrong event: the total
+ * balance and its currency must be present, every amount must be a JSON number read exactly (no binary float
+ * in between), and anything else fails with an {@link InvalidSummaryException} that says what is wrong.
+ */
+public final class InvoiceSummaryParser {
+
+    /** Partner Center's summary is a few hundred bytes; anything near this is not a summary. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private static final int NEVER_YEAR = 1;
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    public InvoiceSummaryParser() {
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNumberLength(100).build());
+    }
+
+    public BalanceSnapshot parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidSummaryException("empty body, expected an InvoiceSummary JSON object");
+        }
+        if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new InvalidSummaryException("body of more than " + MAX_BODY_BYTES + " bytes is not an InvoiceSummary");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSummaryException("body is not JSON (" + describeStart(body) + "): "
+                    + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidSummaryException("body could not be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidSummaryException("body is not a JSON object (" + describeStart(body) + ")");
+        }
+        SummaryFigures total = figures(root, "");
+        if (total.currencyCode() == null) {
+            throw new InvalidSummaryException("currencyCode is missing");
+        }
+        return new BalanceSnapshot(total, invoiceTypes(root.get("details")));
+    }
+
+    private List<InvoiceTypeBalance> invoiceTypes(JsonNode details) {
+        if (details == null || details.isNull()) {
+            return List.of();
+        }
+        if (!details.isArray()) {
+            throw new InvalidSummaryException("details is not an array");
+        }
+        List<InvoiceTypeBalance> types = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < details.size(); i++) {
+            JsonNode detail = details.get(i);
+            String path = "details[" + i + "]";
+            if (!detail.isObject()) {
+                throw new InvalidSummaryException(path + " is not an object");
+            }
+            String invoiceType = text(detail, "invoiceType", path + ".");
+            if (invoiceType == null || invoiceType.isBlank()) {
+                throw new InvalidSummaryException(path + ".invoiceType is missing");
+            }
+            JsonNode summary = detail.get("summary");
+            if (summary == null || !summary.isObject()) {
+                throw new InvalidSummaryException(path + ".summary is missing or not an object");
+            }
+            InvoiceTypeBalance type = new InvoiceTypeBalance(invoiceType, figures(summary, path + ".summary."));
+            if (!seen.add(type.typeKey())) {
+                throw new InvalidSummaryException(path + ": invoice type " + invoiceType + " appears twice");
+            }
+            types.add(type);
+        }
+        return types;
+    }
+
+    private SummaryFigures figures(JsonNode node, String path) {
+        BigDecimal balance = amount(node, "balanceAmount", path);
+        if (balance == null) {
+            throw new InvalidSummaryException(path + "balanceAmount is missing");
+        }
+        return new SummaryFigures(
+                balance,
+                text(node, "currencyCode", path),
+                text(node, "currencySymbol", path),
+                date(node, "accountingDate", path),
+                date(node, "firstInvoiceCreationDate", path),
+                date(node, "lastPaymentDate", path),
+                amount(node, "lastPaymentAmount", path),
+                date(node, "latestInvoiceDate", path));
+    }
+
+    private static BigDecimal amount(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new InvalidSummaryException(path + field + " is not a number");
+        }
+        return value.decimalValue();
+    }
+
+    private static String text(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidSummaryException(path + field + " is not a string");
+        }
+        return value.textValue();
+    }
+
+    private static Instant date(JsonNode node, String field, String path) {
+        String value = text(node, field, path);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return parseDate(value);
+        } catch (DateTimeException e) {
+            throw new InvalidSummaryException(path + field + " is not a date-time: " + abbreviate(value));
+        }
+    }
+
+    /**
+     * Partner Center sends UTC date-times with and without an offset; year 1 is .NET's DateTime.MinValue,
+     * which Partner Center uses for "never".
+     */
+    static Instant parseDate(String value) {
+        boolean hasOffset = value.endsWith("Z") || value.endsWith("z") || value.lastIndexOf('+') > 9
+                || value.lastIndexOf('-') > 9;
+        Instant instant;
+        int year;
+        if (hasOffset) {
+            OffsetDateTime dateTime = OffsetDateTime.parse(value.toUpperCase(java.util.Locale.ROOT));
+            year = dateTime.getYear();
+            instant = dateTime.toInstant();
+        } else {
+            LocalDateTime dateTime = LocalDateTime.parse(value);
+            year = dateTime.getYear();
+            instant = dateTime.toInstant(ZoneOffset.UTC);
+        }
+        return year <= NEVER_YEAR ? null : instant;
+    }
+
+    private static String describeStart(String body) {
+        return "starts with \"" + abbreviate(body.strip()) + "\"";
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() <= 40 ? oneLine : oneLine.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,52 @@
+package io.balancestream.config;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * One configured partner account with its cloud defaults resolved. {@link #toString()} leaves the secret out,
+ * so the record can be logged safely.
+ */
+public record PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
+        URI apiUrl, URI tokenUrl, String scope) {
+
+    public PartnerAccount {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(clientSecret, "clientSecret");
+    }
+
+    public static PartnerAccount from(String accountId, BalanceStreamConfig.Account account) {
+        String key = "balance-stream.accounts." + accountId + ".";
+        requireText(key + "tenant-id", account.tenantId());
+        requireText(key + "client-id", account.clientId());
+        if (account.clientSecret().isBlank()) {
+            throw new IllegalArgumentException(key + "client-secret is empty");
+        }
+        Cloud cloud = account.cloud();
+        URI apiUrl = account.apiUrl().orElse(cloud.apiUrl());
+        URI tokenUrl = account.tokenUrl().orElse(cloud.tokenUrl(account.tenantId()));
+        requireHttpUrl(key + "api-url", apiUrl);
+        requireHttpUrl(key + "token-url", tokenUrl);
+        return new PartnerAccount(accountId, account.tenantId(), account.clientId(), account.clientSecret(), cloud,
+                apiUrl, tokenUrl, account.scope().orElse(cloud.scope()));
+    }
+
+    private static void requireText(String key, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(key + " is empty");
+        }
+    }
+
+    private static void requireHttpUrl(String key, URI url) {
+        String scheme = url.getScheme();
+        if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme)) || url.getHost() == null) {
+            throw new IllegalArgumentException(key + " must be an absolute http(s) URL, was " + url);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartnerAccount[accountId=" + accountId + ", tenantId=" + tenantId + ", clientId=" + clientId
+                + ", cloud=" + cloud + ", apiUrl=" + apiUrl + ", tokenUrl=" + tokenUrl + ", scope=" + scope + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package io.balancestream.partnercenter;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.balancestream.config.PartnerAccount;
+import io.quarkus.oidc.client.OidcClient;
+import io.quarkus.oidc.client.Tokens;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The bearer token of one account, from the Quarkus OIDC client (client-credentials grant against Entra ID).
+ * A token is reused until shortly before it expires, so polling does not cost a token request per poll.
+ */
+final class AccessTokenProvider {
+
+    /** Renew this long before expiry so that a token never expires in flight. */
+    static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(60);
+
+    private static final Pattern ENTRA_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([A-Za-z_]+)\"");
+    private static final Pattern ENTRA_CODE = Pattern.compile("AADSTS\\d+");
+
+    private final PartnerAccount account;
+    private final OidcClient oidcClient;
+    private final AtomicLong renewals = new AtomicLong();
+    private volatile Tokens tokens;
+
+    AccessTokenProvider(PartnerAccount account, OidcClient oidcClient) {
+        this.account = account;
+        this.oidcClient = oidcClient;
+    }
+
+    Uni<String> accessToken() {
+        Tokens current = tokens;
+        if (current != null && !expiresSoon(current)) {
+            return Uni.createFrom().item(current.getAccessToken());
+        }
+        return oidcClient.getTokens()
+                .onFailure().transform(this::tokenFailure)
+                .invoke(fresh -> {
+                    tokens = fresh;
+                    renewals.incrementAndGet();
+                })
+                .map(Tokens::getAccessToken);
+    }
+
+    /** Forget the cached token, after Partner Center rejected it. */
+    void invalidate() {
+        tokens = null;
+    }
+
+    long renewals() {
+        return renewals.get();
+    }
+
+    private static boolean expiresSoon(Tokens tokens) {
+        Long expiresAt = tokens.getAccessTokenExpiresAt();
+        return expiresAt != null && Instant.now().plus(RENEW_BEFORE_EXPIRY).getEpochSecond() >= expiresAt;
+    }
+
+    /** Entra's error code helps the operator; the OIDC client's raw message could carry more than we want to log. */
+    private PartnerCenterException tokenFailure(Throwable failure) {
+        String detail = String.valueOf(failure.getMessage());
+        StringBuilder message = new StringBuilder("token request for account ").append(account.accountId())
+                .append(" (tenant ").append(account.tenantId()).append(", client ").append(account.clientId())
+                .append(") at ").append(account.tokenUrl()).append(" failed");
+        Matcher error = ENTRA_ERROR.matcher(detail);
+        Matcher code = ENTRA_CODE.matcher(detail);
+        boolean explained = false;
+        if (error.find()) {
+            message.append(": ").append(error.group(1));
+            explained = true;
+        }
+        if (code.find()) {
+            message.append(explained ? " (" : ": ").append(code.group()).append(explained ? ")" : "");
+            explained = true;
+        }
+        if (!explained) {
+            message.append(": ").append(failure.getClass().getSimpleName());
+        }
+        return new PartnerCenterException(PartnerCenterException.Reason.TOKEN, message.toString(), null);
+    }
+}

@@ -1,0 +1,32 @@
+package io.balancestream.partnercenter;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Partner Center's invoice summary resource. One client instance per account is built by
+ * {@link PartnerCenterClients}, because every account has its own base URL and token.
+ * The body is read as text so the domain parser sees the exact JSON numbers.
+ */
+@Path("/v1/invoices")
+@ClientHeaderParam(name = "MS-Contract-Version", value = "v1")
+@ClientHeaderParam(name = "MS-PartnerCenter-Application", value = "${balance-stream.application-name}")
+public interface PartnerCenterApi {
+
+    @GET
+    @Path("/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<RestResponse<String>> getInvoiceSummary(
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("MS-RequestId") String requestId,
+            @HeaderParam("MS-CorrelationId") String correlationId);
+}

@@ -1,0 +1,182 @@
+package io.balancestream.partnercenter;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.balancestream.config.BalanceStreamConfig;
+import io.balancestream.config.PartnerAccount;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Fetches one account's invoice summary, the way Partner Center asks callers to behave: a new MS-RequestId per
+ * request, the same one again when a request got no response, retries with capped exponential backoff and jitter
+ * for timeouts, connection errors and 5xx, one token renewal on 401, and no retry at all on 429 (the caller
+ * waits for Retry-After instead).
+ */
+public final class PartnerCenterClient {
+
+    private static final Logger LOG = Logger.getLogger(PartnerCenterClient.class);
+    private static final Pattern RETRY_IN_SECONDS = Pattern.compile("(?i)try again in (\\d+) seconds?");
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
+
+    private final PartnerAccount account;
+    private final PartnerCenterApi api;
+    private final AccessTokenProvider tokens;
+    private final BalanceStreamConfig.Http http;
+
+    PartnerCenterClient(PartnerAccount account, PartnerCenterApi api, AccessTokenProvider tokens,
+            BalanceStreamConfig.Http http) {
+        this.account = account;
+        this.api = api;
+        this.tokens = tokens;
+        this.http = http;
+    }
+
+    public PartnerAccount account() {
+        return account;
+    }
+
+    /** Token requests made so far: stays flat while the cached token is valid. */
+    public long tokenRenewals() {
+        return tokens.renewals();
+    }
+
+    public Uni<SummaryResponse> fetchSummary(String correlationId) {
+        return attempt(correlationId, newRequestId(), 1, false);
+    }
+
+    private Uni<SummaryResponse> attempt(String correlationId, String requestId, int attempt, boolean tokenRenewed) {
+        return tokens.accessToken()
+                .chain(token -> api.getInvoiceSummary("Bearer " + token, requestId, correlationId))
+                .onFailure(failure -> !(failure instanceof PartnerCenterException))
+                .transform(failure -> noResponse(failure, requestId))
+                .chain(response -> handle(response, correlationId, requestId, attempt, tokenRenewed))
+                .onFailure(PartnerCenterException.class).recoverWithUni(failure -> retryIfTransient(
+                        (PartnerCenterException) failure, correlationId, attempt, tokenRenewed));
+    }
+
+    private Uni<SummaryResponse> handle(RestResponse<String> response, String correlationId, String requestId,
+            int attempt, boolean tokenRenewed) {
+        int status = response.getStatus();
+        if (status == 200) {
+            return Uni.createFrom().item(new SummaryResponse(response.getEntity(), requestId, correlationId));
+        }
+        if (status == 401 && !tokenRenewed) {
+            LOG.debugf("Partner Center rejected the token of account %s (request %s); renewing it once",
+                    account.accountId(), requestId);
+            tokens.invalidate();
+            return attempt(correlationId, newRequestId(), attempt, true);
+        }
+        String body = errorBody(response);
+        if (status == 429) {
+            Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"), body);
+            return Uni.createFrom().failure(new PartnerCenterException(PartnerCenterException.Reason.THROTTLED,
+                    "Partner Center throttled account " + account.accountId() + " (429), retry after "
+                            + retryAfter.toSeconds() + " s",
+                    requestId, retryAfter));
+        }
+        PartnerCenterException.Reason reason = status >= 500 ? PartnerCenterException.Reason.SERVER_ERROR
+                : status == 401 ? PartnerCenterException.Reason.UNAUTHORIZED : PartnerCenterException.Reason.REJECTED;
+        return Uni.createFrom().failure(new PartnerCenterException(reason, "Partner Center answered HTTP " + status
+                + " for account " + account.accountId() + errorDescription(body), requestId));
+    }
+
+    private Uni<SummaryResponse> retryIfTransient(PartnerCenterException failure, String correlationId, int attempt,
+            boolean tokenRenewed) {
+        if (!failure.transientFailure() || attempt >= http.maxAttempts()) {
+            return Uni.createFrom().failure(failure);
+        }
+        // After no response the request may have arrived: reuse its id so Partner Center can tell it is a retry.
+        boolean gotResponse = failure.reason() == PartnerCenterException.Reason.SERVER_ERROR;
+        String nextRequestId = gotResponse ? newRequestId() : failure.requestId();
+        Duration delay = backoff(attempt);
+        LOG.debugf("Retrying account %s in %d ms after: %s", account.accountId(), delay.toMillis(),
+                failure.getMessage());
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .chain(() -> attempt(correlationId, nextRequestId, attempt + 1, tokenRenewed));
+    }
+
+    /** Exponential backoff with full jitter in its upper half, capped. */
+    Duration backoff(int attempt) {
+        long base = http.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, http.maxBackoff().toMillis());
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return Duration.ofMillis(jittered);
+    }
+
+    private PartnerCenterException noResponse(Throwable failure, String requestId) {
+        boolean timeout = false;
+        boolean connection = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getName();
+            timeout |= cause instanceof java.util.concurrent.TimeoutException || name.contains("Timeout");
+            connection |= cause instanceof ConnectException || cause instanceof java.io.IOException
+                    || name.contains("Connect") || name.contains("Closed");
+        }
+        PartnerCenterException.Reason reason = timeout ? PartnerCenterException.Reason.TIMEOUT
+                : PartnerCenterException.Reason.CONNECTION;
+        if (!timeout && !connection) {
+            LOG.debugf(failure, "Unclassified failure calling Partner Center for account %s", account.accountId());
+        }
+        return new PartnerCenterException(reason, "no response from Partner Center for account "
+                + account.accountId() + " at " + account.apiUrl() + ": "
+                + (timeout ? "timed out" : failure.getClass().getSimpleName() + " " + failure.getMessage()),
+                requestId);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; else the "Try again in N seconds" of the throttling body. */
+    static Duration retryAfter(String header, String body) {
+        if (header != null && !header.isBlank()) {
+            String value = header.strip();
+            if (value.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(value));
+            }
+            try {
+                Duration until = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException e) {
+                // fall through to the body
+            }
+        }
+        if (body != null) {
+            Matcher matcher = RETRY_IN_SECONDS.matcher(body);
+            if (matcher.find()) {
+                return Duration.ofSeconds(Long.parseLong(matcher.group(1)));
+            }
+        }
+        return DEFAULT_RETRY_AFTER;
+    }
+
+    /** Error bodies arrive unread (the entity is only converted for success); read them leniently. */
+    private static String errorBody(RestResponse<String> response) {
+        try {
+            return response.hasEntity() ? response.readEntity(String.class) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String errorDescription(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String oneLine = body.replaceAll("\\s+", " ").strip();
+        return ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine);
+    }
+
+    private static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,67 @@
+package io.balancestream.partnercenter;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.balancestream.config.BalanceStreamConfig;
+import io.balancestream.config.PartnerAccount;
+import io.quarkus.oidc.client.OidcClients;
+import io.quarkus.oidc.client.runtime.OidcClientConfig;
+import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.Secret.Method;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+
+/** Builds and keeps one {@link PartnerCenterClient} per account: its REST client and its OIDC client. */
+@ApplicationScoped
+public class PartnerCenterClients {
+
+    private final OidcClients oidcClients;
+    private final BalanceStreamConfig config;
+    private final Map<String, PartnerCenterClient> clients = new ConcurrentHashMap<>();
+
+    @Inject
+    PartnerCenterClients(OidcClients oidcClients, BalanceStreamConfig config) {
+        this.oidcClients = oidcClients;
+        this.config = config;
+    }
+
+    public Uni<PartnerCenterClient> clientFor(PartnerAccount account) {
+        PartnerCenterClient existing = clients.get(account.accountId());
+        if (existing != null) {
+            return Uni.createFrom().item(existing);
+        }
+        return oidcClients.newClient(oidcConfig(account))
+                .map(oidcClient -> clients.computeIfAbsent(account.accountId(), id -> new PartnerCenterClient(account,
+                        restClient(account), new AccessTokenProvider(account, oidcClient), config.http())));
+    }
+
+    private PartnerCenterApi restClient(PartnerAccount account) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(account.apiUrl())
+                .connectTimeout(config.http().connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.http().readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // Statuses are the poller's business: 401, 429 and 5xx each need their own handling.
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(PartnerCenterApi.class);
+    }
+
+    private OidcClientConfig oidcConfig(PartnerAccount account) {
+        URI tokenUrl = account.tokenUrl();
+        return OidcClientConfig.builder()
+                .id("partner-center-" + account.accountId())
+                .authServerUrl(tokenUrl.resolve("/").toString())
+                .discoveryEnabled(false)
+                .tokenPath(tokenUrl.toString())
+                .clientId(account.clientId())
+                .credentials().clientSecret(account.clientSecret(), Method.POST).end()
+                .grant(OidcClientConfig.Grant.Type.CLIENT)
+                .scopes(account.scope())
+                .connectionTimeout(config.http().connectTimeout())
+                .build();
+    }
+}

@@ -1,0 +1,239 @@
+package io.balancestream.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, broker and controller in one) in its own JVM, run from the Kafka
+ * jars on Maven Central: the Docker-free Kafka of dev mode and of the tests. The classpath comes from
+ * {@code target/kafka-broker.classpath}, which the build writes (maven-dependency-plugin, test scope).
+ * Its data directory survives a stop, so a restarted broker still has every event.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    public static final Path CLASSPATH_FILE = Path.of("target", "kafka-broker.classpath");
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path directory;
+    private final int port;
+    private final int controllerPort;
+    private Process process;
+
+    private LocalKafkaBroker(Path directory, int port, int controllerPort) {
+        this.directory = directory;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats {@code directory} on first use, starts the broker and waits until it serves requests. */
+    public static LocalKafkaBroker start(Path directory, int port) {
+        LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), port == 0 ? freePort() : port,
+                freePort());
+        broker.format();
+        broker.start();
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker again on the same port and data, after {@link #stop()} or {@link #kill()}. */
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        writeConfig();
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
+                "-cp", readClasspath(), "kafka.Kafka", config().toString()));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the Kafka broker JVM", e);
+        }
+        awaitReady();
+    }
+
+    /** Stops the broker cleanly (SIGTERM) and waits for it. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            waitFor(process);
+        }
+    }
+
+    /** Kills the broker without notice (SIGKILL), as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(process);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void format() {
+        if (Files.exists(directory.resolve("data").resolve("meta.properties"))) {
+            return;
+        }
+        writeConfig();
+        List<String> command = List.of(javaExecutable(), "-Xmx256m", "-cp", readClasspath(),
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config().toString());
+        try {
+            Process format = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("format.log").toFile()))
+                    .start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                format.destroyForcibly();
+                throw new IllegalStateException("formatting Kafka storage failed, see " + directory.resolve(
+                        "format.log"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run Kafka's StorageTool", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting Kafka storage", e);
+        }
+    }
+
+    private void writeConfig() {
+        String config = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@localhost:" + controllerPort,
+                "listeners=PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://localhost:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + directory.resolve("data"),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "");
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(config(), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the Kafka broker configuration", e);
+        }
+    }
+
+    private Path config() {
+        return directory.resolve("server.properties");
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + ", see "
+                        + directory.resolve("broker.log"));
+            }
+            if (portOpen(port) && answersMetadata()) {
+                return;
+            }
+            sleep(Duration.ofMillis(200));
+        }
+        kill();
+        throw new IllegalStateException("the Kafka broker did not start within " + STARTUP_TIMEOUT + ", see "
+                + directory.resolve("broker.log"));
+    }
+
+    private boolean answersMetadata() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public static boolean portOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String readClasspath() {
+        Path file = CLASSPATH_FILE.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: it is written by the build ("
+                    + "./mvnw generate-resources, or any later phase)");
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void waitFor(Process process) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        }
+    }
+}

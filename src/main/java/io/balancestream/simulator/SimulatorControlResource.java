@@ -1,0 +1,104 @@
+package io.balancestream.simulator;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+
+/**
+ * Drives the simulator: what a tenant's summary says, which faults come next, and what the service sent.
+ * Dev and test only, like the simulator itself.
+ */
+@Path("/simulator/{tenant}/control")
+@IfBuildProfile(anyOf = { "dev", "test" })
+public class SimulatorControlResource {
+
+    @Inject
+    PartnerCenterSimulation simulation;
+
+    /** Serves this body (any text, valid or not) from now on. */
+    @PUT
+    @Path("/summary")
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
+    public Map<String, Object> setSummary(@PathParam("tenant") String tenant, String body) {
+        simulation.tenant(tenant).summaryBody(body);
+        return Map.of("tenant", tenant, "summary", "replaced");
+    }
+
+    @GET
+    @Path("/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String summary(@PathParam("tenant") String tenant) {
+        return simulation.tenant(tenant).summaryBody();
+    }
+
+    /** Sets the total balance of the served summary, e.g. {@code curl -X PUT .../balance -d 1234.56}. */
+    @PUT
+    @Path("/balance")
+    @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    public Map<String, Object> setBalance(@PathParam("tenant") String tenant, String amount) {
+        BigDecimal balance;
+        try {
+            balance = new BigDecimal(amount.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("not a decimal amount: " + amount);
+        }
+        simulation.setBalance(tenant, balance);
+        return Map.of("tenant", tenant, "balanceAmount", balance.toPlainString());
+    }
+
+    @POST
+    @Path("/faults")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> addFault(@PathParam("tenant") String tenant, SimulatedFault fault) {
+        if (fault == null || fault.type() == null) {
+            throw new BadRequestException("a fault needs a type");
+        }
+        SimulatedTenant simulated = simulation.tenant(tenant);
+        simulated.addFault(fault);
+        return Map.of("tenant", tenant, "pendingFaults", simulated.pendingFaults());
+    }
+
+    /** Lifetime of the tokens issued from now on, to exercise renewal. */
+    @PUT
+    @Path("/token-lifetime")
+    @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    public Map<String, Object> setTokenLifetime(@PathParam("tenant") String tenant, String seconds) {
+        simulation.tenant(tenant).tokenLifetimeSeconds(Long.parseLong(seconds.strip()));
+        return Map.of("tenant", tenant, "tokenLifetimeSeconds", Long.parseLong(seconds.strip()));
+    }
+
+    @GET
+    @Path("/requests")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, String>> requests(@PathParam("tenant") String tenant) {
+        return simulation.tenant(tenant).requests();
+    }
+
+    @GET
+    @Path("/stats")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> stats(@PathParam("tenant") String tenant) {
+        SimulatedTenant simulated = simulation.tenant(tenant);
+        return Map.of("tokenRequests", simulated.tokenRequests(), "summaryRequests", simulated.summaryRequests(),
+                "pendingFaults", simulated.pendingFaults());
+    }
+
+    @DELETE
+    public void reset(@PathParam("tenant") String tenant) {
+        simulation.reset(tenant);
+    }
+}

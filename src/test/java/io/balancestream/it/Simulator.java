@@ -1,0 +1,60 @@
+package io.balancestream.it;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.List;
+import java.util.Map;
+
+import io.restassured.http.ContentType;
+
+/** The test's hand on the Partner Center simulator's control API. */
+final class Simulator {
+
+    private Simulator() {
+    }
+
+    static void setBalance(String tenant, String amount) {
+        given().contentType(ContentType.TEXT).body(amount)
+                .put("/simulator/{tenant}/control/balance", tenant).then().statusCode(200);
+    }
+
+    static void setSummary(String tenant, String body) {
+        given().contentType(ContentType.JSON).body(body)
+                .put("/simulator/{tenant}/control/summary", tenant).then().statusCode(200);
+    }
+
+    static String summary(String tenant) {
+        return given().get("/simulator/{tenant}/control/summary", tenant).then().statusCode(200).extract().asString();
+    }
+
+    static void fault(String tenant, String type, int times) {
+        fault(tenant, Map.of("type", type, "times", times));
+    }
+
+    static void fault(String tenant, Map<String, Object> fault) {
+        given().contentType(ContentType.JSON).body(fault)
+                .post("/simulator/{tenant}/control/faults", tenant).then().statusCode(200);
+    }
+
+    static long summaryRequests(String tenant) {
+        return stats(tenant).get("summaryRequests").longValue();
+    }
+
+    static long tokenRequests(String tenant) {
+        return stats(tenant).get("tokenRequests").longValue();
+    }
+
+    static long pendingFaults(String tenant) {
+        return stats(tenant).get("pendingFaults").longValue();
+    }
+
+    static List<Map<String, String>> requests(String tenant) {
+        return given().get("/simulator/{tenant}/control/requests", tenant).then().statusCode(200)
+                .extract().jsonPath().getList("$");
+    }
+
+    private static Map<String, Number> stats(String tenant) {
+        return given().get("/simulator/{tenant}/control/stats", tenant).then().statusCode(200)
+                .extract().jsonPath().getMap("$");
+    }
+}
