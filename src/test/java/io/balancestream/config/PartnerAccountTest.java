@@ -1,0 +1,79 @@
+package io.balancestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class PartnerAccountTest {
+
+    record Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
+            Optional<URI> tokenUrl, Optional<String> scope) implements BalanceStreamConfig.Account {
+    }
+
+    private static Settings settings(Cloud cloud) {
+        return new Settings("tenant-1", "client-1", "very-secret", cloud, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    @Test
+    void globalCloudDefaults() {
+        PartnerAccount account = PartnerAccount.from("a", settings(Cloud.GLOBAL));
+        assertThat(account.apiUrl()).isEqualTo(URI.create("https://api.partnercenter.microsoft.com"));
+        assertThat(account.tokenUrl())
+                .isEqualTo(URI.create("https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token"));
+        assertThat(account.scope()).isEqualTo("https://api.partnercenter.microsoft.com/.default");
+    }
+
+    @Test
+    void chinaCloudDefaults() {
+        PartnerAccount account = PartnerAccount.from("a", settings(Cloud.CHINA));
+        assertThat(account.apiUrl()).isEqualTo(URI.create("https://partner.partnercenterapi.microsoftonline.cn"));
+        assertThat(account.tokenUrl())
+                .isEqualTo(URI.create("https://login.chinacloudapi.cn/tenant-1/oauth2/v2.0/token"));
+        assertThat(account.scope()).isEqualTo("https://partner.partnercenterapi.microsoftonline.cn/.default");
+    }
+
+    @Test
+    void usGovernmentCloudDefaults() {
+        PartnerAccount account = PartnerAccount.from("a", settings(Cloud.US_GOV));
+        assertThat(account.apiUrl()).isEqualTo(URI.create("https://api.partnercenter.microsoft.com"));
+        assertThat(account.tokenUrl())
+                .isEqualTo(URI.create("https://login.microsoftonline.us/tenant-1/oauth2/v2.0/token"));
+    }
+
+    @Test
+    void overridesWin() {
+        Settings overridden = new Settings("t", "c", "s", Cloud.GLOBAL, Optional.of(URI.create("http://proxy:8080/pc")),
+                Optional.of(URI.create("http://proxy:8080/token")), Optional.of("api://custom/.default"));
+        PartnerAccount account = PartnerAccount.from("a", overridden);
+        assertThat(account.apiUrl()).isEqualTo(URI.create("http://proxy:8080/pc"));
+        assertThat(account.tokenUrl()).isEqualTo(URI.create("http://proxy:8080/token"));
+        assertThat(account.scope()).isEqualTo("api://custom/.default");
+    }
+
+    @Test
+    void invalidSettingsNameTheirKeyAndNeverTheSecret() {
+        Settings relative = new Settings("t", "c", "very-secret", Cloud.GLOBAL, Optional.of(URI.create("/relative")),
+                Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> PartnerAccount.from("acme", relative))
+                .hasMessageContaining("balance-stream.accounts.acme.api-url").hasMessageNotContaining("very-secret");
+        Settings blankTenant = new Settings(" ", "c", "very-secret", Cloud.GLOBAL, Optional.empty(), Optional.empty(),
+                Optional.empty());
+        assertThatThrownBy(() -> PartnerAccount.from("acme", blankTenant))
+                .hasMessageContaining("balance-stream.accounts.acme.tenant-id");
+        Settings blankSecret = new Settings("t", "c", "  ", Cloud.GLOBAL, Optional.empty(), Optional.empty(),
+                Optional.empty());
+        assertThatThrownBy(() -> PartnerAccount.from("acme", blankSecret))
+                .hasMessageContaining("balance-stream.accounts.acme.client-secret");
+    }
+
+    @Test
+    void toStringLeavesTheSecretOut() {
+        assertThat(PartnerAccount.from("a", settings(Cloud.GLOBAL)).toString()).doesNotContain("very-secret")
+                .contains("tenant-1");
+    }
+}
