@@ -64,14 +64,16 @@ public class PartnerCenterSimulatorResource {
     public Uni<Response> invoiceSummary(@PathParam("tenant") String tenantId, HttpHeaders headers,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         SimulatedTenant tenant = simulation.tenant(tenantId);
-        tenant.recordRequest(partnerCenterHeaders(headers));
+        Map<String, String> request = partnerCenterHeaders(headers);
         String token = authorization != null && authorization.startsWith("Bearer ")
                 ? authorization.substring("Bearer ".length())
                 : null;
         if (!tenant.acceptsToken(token)) {
+            tenant.recordRequest(request, "invalid-token");
             return Uni.createFrom().item(error(401, "Unauthorized", "Authentication failed"));
         }
         SimulatedFault fault = tenant.takeFault(false);
+        tenant.recordRequest(request, fault == null ? "summary" : fault.type());
         if (fault == null) {
             return Uni.createFrom().item(summary(tenant));
         }

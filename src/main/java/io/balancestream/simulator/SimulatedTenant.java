@@ -75,9 +75,13 @@ final class SimulatedTenant {
         return expiry != null && Instant.now().isBefore(expiry);
     }
 
-    synchronized void recordRequest(Map<String, String> headers) {
+    /** Keeps what a summary request carried, when it came and how it was answered. */
+    synchronized void recordRequest(Map<String, String> headers, String answer) {
         summaryRequests.incrementAndGet();
-        requests.addLast(headers);
+        Map<String, String> recorded = new java.util.LinkedHashMap<>(headers);
+        recorded.put("receivedAt", Long.toString(System.currentTimeMillis()));
+        recorded.put("answer", answer);
+        requests.addLast(recorded);
         while (requests.size() > KEPT_REQUESTS) {
             requests.removeFirst();
         }

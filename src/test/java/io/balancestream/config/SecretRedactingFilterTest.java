@@ -1,0 +1,32 @@
+package io.balancestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SecretRedactingFilterTest {
+
+    private final SecretRedactingFilter filter = new SecretRedactingFilter(List.of("p@ss-w0rd~x"));
+
+    @Test
+    void masksConfiguredSecretsAnywhere() {
+        assertThat(filter.redact("failed with p@ss-w0rd~x in it")).isEqualTo("failed with *** in it");
+    }
+
+    @Test
+    void masksCredentialShapedValues() {
+        assertThat(filter.redact("params: grant_type=client_credentials\nclient_secret=other-secret\nscope=x"))
+                .isEqualTo("params: grant_type=client_credentials\nclient_secret=***\nscope=x");
+        assertThat(filter.redact("Authorization: Bearer eyJ0eXAi.eyJhdWQi.sig-_=")).isEqualTo("Authorization: Bearer ***");
+        assertThat(filter.redact("{\"token_type\":\"Bearer\",\"access_token\":\"abc.def\"}"))
+                .isEqualTo("{\"token_type\":\"Bearer\",\"access_token\":\"***\"}");
+    }
+
+    @Test
+    void leavesOrdinaryLinesAlone() {
+        String line = "Published event 2 of account contoso: [BALANCE] (correlation c, request r)";
+        assertThat(filter.redact(line)).isEqualTo(line);
+    }
+}
