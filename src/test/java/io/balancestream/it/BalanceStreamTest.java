@@ -12,9 +12,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.balancestream.balance.PublishedState;
+import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.EventHeaders;
+import io.balancestream.state.EventLogReader;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.BalanceSnapshot;
 import io.balancestream.events.ChangeKind;
@@ -30,6 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class BalanceStreamTest {
+
+    @Inject
+    EventLogReader eventLog;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -189,6 +197,21 @@ class BalanceStreamTest {
 
     private static void resetSimulatedTenant() {
         io.restassured.RestAssured.given().delete("/simulator/{tenant}/control", "fabrikam").then().statusCode(204);
+    }
+
+    @Test
+    void lastPublishedStatesAreRecoveredFromTheEventTopic() {
+        await().atMost(TIMEOUT).until(() -> !EventTopic.eventsOf("contoso").isEmpty()
+                && !EventTopic.eventsOf("fabrikam").isEmpty());
+        BalanceChanged contoso = lastEvent("contoso");
+        BalanceChanged fabrikam = lastEvent("fabrikam");
+
+        Map<String, PublishedState> recovered = eventLog.lastPublishedStates(Set.of("contoso", "fabrikam", "unknown"),
+                Duration.ofSeconds(10));
+
+        assertThat(recovered).containsOnlyKeys("contoso", "fabrikam");
+        assertThat(recovered.get("contoso").sequence()).isGreaterThanOrEqualTo(contoso.getSequence());
+        assertThat(recovered.get("fabrikam")).isEqualTo(BalanceEventMapper.toPublishedState(fabrikam));
     }
 
     /** Avro's generated equals() cannot compare timestamp fields (AVRO Instant conversion), their encodings can. */
