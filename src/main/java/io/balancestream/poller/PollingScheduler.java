@@ -98,7 +98,7 @@ public class PollingScheduler {
         AccountStatus status = statuses.get(account.accountId());
         Cancellable loop = clients.clientFor(account)
                 .map(client -> new AccountPoller(client, new InvoiceSummaryParser(), new ChangeDetector(), publisher,
-                        baselines, status, clock))
+                        baselines, eventLog, status, clock))
                 .onItem().transformToMulti(poller -> Uni.createFrom().deferred(poller::pollOnce)
                         .chain(outcome -> Uni.createFrom().voidItem().onItem().delayIt().by(nextDelay(outcome)))
                         .repeat().indefinitely())

@@ -33,7 +33,10 @@ final class EventTopic {
     }
 
     static List<Event> readAll() {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        return readAll(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class), name());
+    }
+
+    static List<Event> readAll(String bootstrap, String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -44,7 +47,7 @@ final class EventTopic {
         BalanceChangedDeserializer deserializer = new BalanceChangedDeserializer();
         List<Event> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(name(), Duration.ofSeconds(10)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -1,0 +1,91 @@
+package io.balancestream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The production artifact as an operator runs it: what it refuses to start with, and what it does not contain. */
+class PackagedServiceIT {
+
+    private static final String SECRET = "packaged-test-secret-9c1d";
+
+    private static Map<String, String> settings(int port) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("quarkus.http.port", Integer.toString(port));
+        settings.put("kafka.bootstrap.servers", "localhost:1");
+        settings.put("balance-stream.accounts.acme.tenant-id", "acme-tenant");
+        settings.put("balance-stream.accounts.acme.client-id", "acme-client");
+        settings.put("balance-stream.accounts.acme.client-secret", SECRET);
+        settings.put("balance-stream.accounts.acme.api-url", "http://localhost:1/pc");
+        settings.put("balance-stream.accounts.acme.token-url", "http://localhost:1/token");
+        return settings;
+    }
+
+    @Test
+    void missingSettingStopsStartupNamingTheKey() {
+        Map<String, String> settings = settings(freePort());
+        settings.remove("balance-stream.accounts.acme.client-id");
+        settings.put("balance-stream.accounts.other.tenant-id", "other");
+        settings.put("balance-stream.accounts.other.client-id", "other-client");
+        settings.put("balance-stream.accounts.other.client-secret", SECRET + "-other");
+        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it",
+                "missing-setting.log")).start()) {
+            assertThat(service.waitForExit(60)).as("the service must not start").isTrue();
+            assertThat(service.exitValue()).isNotZero();
+            assertThat(service.log()).contains("balance-stream.accounts.acme.client-id").doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void invalidSettingStopsStartupNamingTheKey() {
+        Map<String, String> settings = settings(freePort());
+        settings.put("balance-stream.accounts.acme.api-url", "not a url");
+        settings.put("balance-stream.poll-interval", "often");
+        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it",
+                "invalid-setting.log")).start()) {
+            assertThat(service.waitForExit(60)).as("the service must not start").isTrue();
+            assertThat(service.exitValue()).isNotZero();
+            assertThat(service.log()).contains("balance-stream.poll-interval").doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void productionBuildHasNoSimulator() throws Exception {
+        int port = freePort();
+        try (ServiceProcess service = new ServiceProcess(settings(port), Path.of("target", "packaged-it",
+                "no-simulator.log")).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> get(http, port, "/").statusCode() > 0);
+            assertThat(get(http, port, "/simulator/acme-tenant/v1/invoices/summary").statusCode()).isEqualTo(404);
+            assertThat(get(http, port, "/simulator/acme-tenant/control/stats").statusCode()).isEqualTo(404);
+            assertThat(service.log()).doesNotContain("Starting a local Apache Kafka broker").doesNotContain(SECRET);
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.balancestream.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}, production profile) in a JVM of its own, so a
+ * test can stop it cleanly or kill it like a crash and start it again with the same settings.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private final Map<String, String> settings;
+    private final Path log;
+    private Process process;
+
+    ServiceProcess(Map<String, String> settings, Path log) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: *IT tests run after the package phase (./mvnw verify)");
+        }
+        this.settings = settings;
+        this.log = log;
+    }
+
+    ServiceProcess start() {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-XX:+UseSerialGC"));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.toString()));
+        try {
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a crash or an OOM kill. */
+    void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: Quarkus shuts down gracefully. */
+    void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    boolean waitForExit(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void waitForExit() {
+        if (!waitForExit(30)) {
+            process.destroyForcibly();
+            waitForExit(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isAlive()) {
+            kill();
+        }
+    }
+}
