@@ -35,6 +35,9 @@ public final class InvoiceSummaryParser {
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final int NEVER_YEAR = 1;
+    /** Partner Center amounts are .NET decimals: at most 29 integer digits and 28 decimal places. */
+    private static final int MAX_INTEGER_DIGITS = 29;
+    private static final int MAX_SCALE = 28;
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -61,6 +64,8 @@ public final class InvoiceSummaryParser {
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new InvalidSummaryException("body could not be read: " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            throw new InvalidSummaryException("body holds a number out of any range (" + describeStart(body) + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidSummaryException("body is not a JSON object (" + describeStart(body) + ")");
@@ -128,7 +133,13 @@ public final class InvoiceSummaryParser {
         if (!value.isNumber()) {
             throw new InvalidSummaryException(path + field + " is not a number");
         }
-        return value.decimalValue();
+        BigDecimal amount = value.decimalValue();
+        BigDecimal normalized = amount.stripTrailingZeros();
+        if (normalized.precision() - normalized.scale() > MAX_INTEGER_DIGITS || normalized.scale() > MAX_SCALE) {
+            throw new InvalidSummaryException(path + field + " " + abbreviate(value.asText())
+                    + " is outside the range of a .NET decimal, which Partner Center amounts are");
+        }
+        return amount;
     }
 
     private static String text(JsonNode node, String field, String path) {

@@ -26,6 +26,15 @@ public interface BalanceStreamConfig {
 
     Http http();
 
+    Health health();
+
+    interface Health {
+
+        /** An account failing (or not yet succeeding) for longer than this makes the service not ready. */
+        @WithDefault("15m")
+        Duration failureGracePeriod();
+    }
+
     interface Account {
 
         /** Microsoft Entra tenant id (GUID or domain) of the partner. */

@@ -54,6 +54,7 @@ final class AccountPoller {
     private final Baselines baselines;
     private final EventLogReader eventLog;
     private final AccountStatus status;
+    private final PollMetrics metrics;
     private final Clock clock;
     /** Events detected but not yet acknowledged by Kafka, oldest first. Only the poll loop touches it. */
     private final Deque<PendingEvent> unacknowledged = new ArrayDeque<>();
@@ -64,7 +65,7 @@ final class AccountPoller {
 
     AccountPoller(PartnerCenterClient client, InvoiceSummaryParser parser, ChangeDetector detector,
             BalanceEventPublisher publisher, Baselines baselines, EventLogReader eventLog, AccountStatus status,
-            Clock clock) {
+            PollMetrics metrics, Clock clock) {
         this.client = client;
         this.parser = parser;
         this.detector = detector;
@@ -72,6 +73,7 @@ final class AccountPoller {
         this.baselines = baselines;
         this.eventLog = eventLog;
         this.status = status;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -79,8 +81,13 @@ final class AccountPoller {
         return client.account().accountId();
     }
 
+    int unpublishedChanges() {
+        return unacknowledged.size();
+    }
+
     Uni<PollOutcome> pollOnce() {
         String correlationId = UUID.randomUUID().toString();
+        Instant started = clock.instant();
         return client.fetchSummary(correlationId)
                 .map(this::queueIfChanged)
                 .onFailure().recoverWithItem(failure -> failed(failure, correlationId))
@@ -88,7 +95,10 @@ final class AccountPoller {
                         .chain(this::publishQueued)
                         .map(publishFailure -> publishFailure.orElse(fetched))
                         .onFailure().recoverWithItem(failure -> failed(failure, correlationId)))
-                .invoke(status::record);
+                .invoke(outcome -> {
+                    status.record(outcome);
+                    metrics.recordPoll(accountId(), outcome, Duration.between(started, clock.instant()));
+                });
     }
 
     /** Parses and compares; a due change is queued. Returns the outcome of this poll's fetch. */
@@ -155,8 +165,10 @@ final class AccountPoller {
             return Uni.createFrom().item(Optional.empty());
         }
         BalanceChanged event = next.event();
+        Instant sent = clock.instant();
         return publisher.publish(event)
                 .invoke(() -> {
+                    metrics.recordPublished(event, Duration.between(sent, clock.instant()));
                     unacknowledged.removeFirst();
                     baselines.advance(accountId(), next.transition().published());
                     LOG.infof("Published event %d of account %s: %s (correlation %s, request %s)",

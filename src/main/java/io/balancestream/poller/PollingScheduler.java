@@ -46,19 +46,21 @@ public class PollingScheduler {
     private final Baselines baselines;
     private final EventLogReader eventLog;
     private final BalanceStreamConfig config;
+    private final PollMetrics metrics;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, AccountStatus> statuses = new LinkedHashMap<>();
     private final List<Cancellable> loops = new ArrayList<>();
 
     @Inject
     PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, BalanceEventPublisher publisher,
-            Baselines baselines, EventLogReader eventLog, BalanceStreamConfig config) {
+            Baselines baselines, EventLogReader eventLog, BalanceStreamConfig config, PollMetrics metrics) {
         this.accounts = accounts;
         this.clients = clients;
         this.publisher = publisher;
         this.baselines = baselines;
         this.eventLog = eventLog;
         this.config = config;
+        this.metrics = metrics;
         for (PartnerAccount account : accounts.all()) {
             statuses.put(account.accountId(), new AccountStatus(account.accountId(), clock));
         }
@@ -97,8 +99,12 @@ public class PollingScheduler {
     private void startLoop(PartnerAccount account) {
         AccountStatus status = statuses.get(account.accountId());
         Cancellable loop = clients.clientFor(account)
-                .map(client -> new AccountPoller(client, new InvoiceSummaryParser(), new ChangeDetector(), publisher,
-                        baselines, eventLog, status, clock))
+                .map(client -> {
+                    AccountPoller poller = new AccountPoller(client, new InvoiceSummaryParser(), new ChangeDetector(),
+                            publisher, baselines, eventLog, status, metrics, clock);
+                    metrics.registerAccount(status, client, poller::unpublishedChanges);
+                    return poller;
+                })
                 .onItem().transformToMulti(poller -> Uni.createFrom().deferred(poller::pollOnce)
                         .chain(outcome -> Uni.createFrom().voidItem().onItem().delayIt().by(nextDelay(outcome)))
                         .repeat().indefinitely())

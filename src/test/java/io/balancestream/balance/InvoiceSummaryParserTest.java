@@ -141,6 +141,10 @@ class InvoiceSummaryParserTest {
             "{\"balanceAmount\": 10, \"currencyCode\": \"USD\", \"details\": [{\"invoiceType\": \"Recurring\", \"summary\": {}}]}",
             "{\"balanceAmount\": 10, \"currencyCode\": \"USD\", \"details\": [{\"invoiceType\": \"OneTime\", \"summary\": {\"balanceAmount\": 1}}, {\"invoiceType\": \"one_time\", \"summary\": {\"balanceAmount\": 2}}]}",
             "{\"balanceAmount\": 10, \"currencyCode\": \"USD\"} trailing",
+            "{\"balanceAmount\": 1e999999, \"currencyCode\": \"USD\"}",
+            "{\"balanceAmount\": 11.5e3000000000, \"currencyCode\": \"USD\"}",
+            "{\"balanceAmount\": 123456789012345678901234567890, \"currencyCode\": \"USD\"}",
+            "{\"balanceAmount\": 1e-40, \"currencyCode\": \"USD\"}",
             "{\"balanceAmount\": 10, \"currencyCode\": \"USD\"}{\"balanceAmount\": 11}" })
     void rejectsWhatIsNotAUsableSummary(String body) {
         assertThatThrownBy(() -> parser.parse(body)).isInstanceOf(InvalidSummaryException.class)

@@ -46,14 +46,13 @@ class UpstreamFaultsTest {
     @Test
     void timedOutRequestIsRetriedWithTheSameRequestId() {
         String account = "contoso";
+        long since = System.currentTimeMillis();
         Simulator.fault(account, Map.of("type", "slow", "delayMillis", 3500));
         await().atMost(TIMEOUT).until(() -> Simulator.pendingFaults(account) == 0);
-        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "slow") != null);
+        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "slow", since) != null);
 
-        List<Map<String, String>> requests = Simulator.requests(account);
-        Map<String, String> slow = requests.stream().filter(r -> "slow".equals(r.get("answer"))).reduce((a, b) -> b)
-                .orElseThrow();
-        Map<String, String> retry = answeredAfter(account, "slow");
+        Map<String, String> slow = lastAnswered(account, "slow", since);
+        Map<String, String> retry = answeredAfter(account, "slow", since);
         assertThat(retry.get("MS-RequestId")).isEqualTo(slow.get("MS-RequestId"));
         assertThat(retry.get("MS-CorrelationId")).isEqualTo(slow.get("MS-CorrelationId"));
     }
@@ -61,13 +60,12 @@ class UpstreamFaultsTest {
     @Test
     void serverErrorIsRetriedWithinThePollUnderANewRequestId() {
         String account = "contoso";
+        long since = System.currentTimeMillis();
         Simulator.fault(account, "server-error", 1);
-        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "server-error") != null);
+        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "server-error", since) != null);
 
-        List<Map<String, String>> requests = Simulator.requests(account);
-        Map<String, String> failed = requests.stream().filter(r -> "server-error".equals(r.get("answer")))
-                .reduce((a, b) -> b).orElseThrow();
-        Map<String, String> retry = answeredAfter(account, "server-error");
+        Map<String, String> failed = lastAnswered(account, "server-error", since);
+        Map<String, String> retry = answeredAfter(account, "server-error", since);
         assertThat(retry.get("MS-CorrelationId")).as("same poll").isEqualTo(failed.get("MS-CorrelationId"));
         assertThat(retry.get("MS-RequestId")).as("a response came, so a new id").isNotEqualTo(failed.get("MS-RequestId"));
     }
@@ -75,13 +73,12 @@ class UpstreamFaultsTest {
     @Test
     void throttlingIsHonouredWithoutHammering() {
         String account = "contoso";
+        long since = System.currentTimeMillis();
         Simulator.fault(account, Map.of("type", "throttle", "retryAfterSeconds", 2));
-        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "throttle") != null);
+        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "throttle", since) != null);
 
-        List<Map<String, String>> requests = Simulator.requests(account);
-        Map<String, String> throttled = requests.stream().filter(r -> "throttle".equals(r.get("answer")))
-                .reduce((a, b) -> b).orElseThrow();
-        Map<String, String> next = answeredAfter(account, "throttle");
+        Map<String, String> throttled = lastAnswered(account, "throttle", since);
+        Map<String, String> next = answeredAfter(account, "throttle", since);
         long waited = Long.parseLong(next.get("receivedAt")) - Long.parseLong(throttled.get("receivedAt"));
         assertThat(waited).as("Retry-After of 2 s, poll interval 300 ms").isGreaterThanOrEqualTo(2000);
     }
@@ -104,15 +101,25 @@ class UpstreamFaultsTest {
         }
     }
 
-    /** The request that followed the last one answered with {@code answer}; null if none came yet. */
-    private static Map<String, String> answeredAfter(String account, String answer) {
+    /** The request that followed the last one answered with {@code answer} since then; null if none came yet. */
+    private static Map<String, String> answeredAfter(String account, String answer, long since) {
         List<Map<String, String>> requests = Simulator.requests(account);
         for (int i = requests.size() - 2; i >= 0; i--) {
-            if (answer.equals(requests.get(i).get("answer"))) {
+            if (answer.equals(requests.get(i).get("answer")) && receivedAt(requests.get(i)) >= since) {
                 return requests.get(i + 1);
             }
         }
         return null;
+    }
+
+    private static Map<String, String> lastAnswered(String account, String answer, long since) {
+        return Simulator.requests(account).stream()
+                .filter(r -> answer.equals(r.get("answer")) && receivedAt(r) >= since)
+                .reduce((first, second) -> second).orElseThrow();
+    }
+
+    private static long receivedAt(Map<String, String> request) {
+        return Long.parseLong(request.get("receivedAt"));
     }
 
     private static String lastAnswer(String account) {

@@ -1,0 +1,82 @@
+package io.balancestream.poller;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.balancestream.events.BalanceChanged;
+import io.balancestream.partnercenter.PartnerCenterClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The service's metrics (Micrometer, exposed at /q/metrics in Prometheus format), all tagged by account. */
+@ApplicationScoped
+public class PollMetrics {
+
+    private final MeterRegistry registry;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, AtomicReference<BigDecimal>> balances = new ConcurrentHashMap<>();
+
+    PollMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void registerAccount(AccountStatus status, PartnerCenterClient client, IntSupplier unpublishedChanges) {
+        String account = status.accountId();
+        FunctionCounter.builder("balance_stream_token_renewals", client, PartnerCenterClient::tokenRenewals)
+                .description("Access tokens obtained from Entra ID").tag("account", account).register(registry);
+        Gauge.builder("balance_stream_last_success_age_seconds", status, s -> lastSuccessAge(s.lastSuccess()))
+                .description("Seconds since the last successful poll (NaN before the first)").tag("account", account)
+                .register(registry);
+        Gauge.builder("balance_stream_unpublished_changes", unpublishedChanges, IntSupplier::getAsInt)
+                .description("Changes detected and waiting for Kafka").tag("account", account)
+                .strongReference(true).register(registry);
+    }
+
+    void recordPoll(String account, PollOutcome outcome, Duration duration) {
+        Counter.builder("balance_stream_polls").description("Polls by account and outcome")
+                .tags("account", account, "outcome", outcome.succeeded() ? outcome.result() : "failed")
+                .register(registry).increment();
+        if (!outcome.succeeded()) {
+            Counter.builder("balance_stream_poll_failures").description("Failed polls by cause")
+                    .tags("account", account, "cause", outcome.result()).register(registry).increment();
+        }
+        Timer.builder("balance_stream_poll_duration").description("Duration of a poll, retries and publishing included")
+                .tag("account", account).publishPercentileHistogram().register(registry).record(duration);
+    }
+
+    void recordPublished(BalanceChanged event, Duration duration) {
+        String account = event.getAccountId();
+        event.getChanges().forEach(kind -> Counter.builder("balance_stream_events_published")
+                .description("Events acknowledged by Kafka, by change kind")
+                .tags("account", account, "change", kind.name()).register(registry).increment());
+        Timer.builder("balance_stream_publish_duration").description("Time from send to Kafka's acknowledgement")
+                .tag("account", account).publishPercentileHistogram().register(registry).record(duration);
+        AtomicReference<BigDecimal> balance = balances.computeIfAbsent(account + "/"
+                + event.getCurrent().getCurrencyCode(), key -> {
+                    AtomicReference<BigDecimal> holder = new AtomicReference<>();
+                    Gauge.builder("balance_stream_balance", holder, h -> h.get() == null ? Double.NaN
+                            : h.get().doubleValue())
+                            .description("Last published total balance (a float for dashboards; events carry exact"
+                                    + " decimals)")
+                            .tags("account", account, "currency", event.getCurrent().getCurrencyCode())
+                            .register(registry);
+                    return holder;
+                });
+        balance.set(event.getCurrent().getBalanceAmount());
+    }
+
+    private double lastSuccessAge(Instant lastSuccess) {
+        return lastSuccess == null ? Double.NaN : Duration.between(lastSuccess, clock.instant()).toMillis() / 1000.0;
+    }
+}
