@@ -16,6 +16,13 @@ public interface BalanceStreamConfig {
     /** The partner accounts to watch, keyed by an account id of your choosing (it becomes the Kafka key). */
     Map<String, Account> accounts();
 
+    /**
+     * False runs no poller at all (and needs no account): for an instance that only hosts the simulator (the
+     * {@code simulator} build profile, used by docker-compose.yml).
+     */
+    @WithDefault("true")
+    boolean pollingEnabled();
+
     /** Time between the end of one poll of an account and the start of the next. */
     @WithDefault("5m")
     Duration pollInterval();

@@ -26,6 +26,7 @@ public class AccountsReadinessCheck implements HealthCheck {
     private final PollingScheduler scheduler;
     private final Baselines baselines;
     private final Duration gracePeriod;
+    private final boolean pollingEnabled;
     private final Clock clock = Clock.systemUTC();
     private final Instant startedAt = clock.instant();
 
@@ -33,13 +34,14 @@ public class AccountsReadinessCheck implements HealthCheck {
         this.scheduler = scheduler;
         this.baselines = baselines;
         this.gracePeriod = config.health().failureGracePeriod();
+        this.pollingEnabled = config.pollingEnabled();
     }
 
     @Override
     public HealthCheckResponse call() {
         Instant now = clock.instant();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("partner-center-accounts").up();
-        if (!baselines.isRecovered()) {
+        if (pollingEnabled && !baselines.isRecovered()) {
             response.down().withData("baselines", "not yet recovered from Kafka");
         }
         for (AccountStatus status : scheduler.statuses().values()) {

@@ -61,12 +61,19 @@ public class PollingScheduler {
         this.eventLog = eventLog;
         this.config = config;
         this.metrics = metrics;
+        if (!config.pollingEnabled()) {
+            return;
+        }
         for (PartnerAccount account : accounts.all()) {
             statuses.put(account.accountId(), new AccountStatus(account.accountId(), clock));
         }
     }
 
     void start(@Observes StartupEvent startup) {
+        if (!config.pollingEnabled()) {
+            LOG.warn("balance-stream.polling-enabled is false: no account is polled");
+            return;
+        }
         Set<String> accountIds = statuses.keySet();
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s", accountIds.size(), accountIds,
                 config.pollInterval(), eventLog.topic());

@@ -21,7 +21,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
 
 /** All simulated tenants. Every tenant starts with the sample response of Microsoft's documentation. */
 @ApplicationScoped
-@IfBuildProfile(anyOf = { "dev", "test" })
+@IfBuildProfile(anyOf = { "dev", "test", "simulator" })
 public class PartnerCenterSimulation {
 
     private static final String SAMPLE = "/simulator/invoice-summary-sample.json";

@@ -25,7 +25,7 @@ import io.smallrye.mutiny.Uni;
  * control API replace normal answers one request at a time.
  */
 @Path("/simulator/{tenant}")
-@IfBuildProfile(anyOf = { "dev", "test" })
+@IfBuildProfile(anyOf = { "dev", "test", "simulator" })
 public class PartnerCenterSimulatorResource {
 
     @Inject

@@ -23,7 +23,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
  * Dev and test only, like the simulator itself.
  */
 @Path("/simulator/{tenant}/control")
-@IfBuildProfile(anyOf = { "dev", "test" })
+@IfBuildProfile(anyOf = { "dev", "test", "simulator" })
 public class SimulatorControlResource {
 
     @Inject

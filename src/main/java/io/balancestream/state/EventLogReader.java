@@ -15,13 +15,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.balancestream.balance.PublishedState;
-import io.balancestream.event.BalanceChangedDeserializer;
 import io.balancestream.event.BalanceEventMapper;
+import io.balancestream.event.BalanceEventPublisher;
+import io.balancestream.event.EventFormat;
 import io.balancestream.events.BalanceChanged;
 import io.smallrye.common.annotation.Identifier;
 
@@ -36,14 +38,25 @@ public class EventLogReader {
     private static final Logger LOG = Logger.getLogger(EventLogReader.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
+    private static final String CHANNEL_PREFIX = "mp.messaging.outgoing." + BalanceEventPublisher.CHANNEL + ".";
+
     private final Map<String, Object> kafkaConfig;
     private final String topic;
+    private final String valueSerializer;
 
     @Inject
-    EventLogReader(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-            @ConfigProperty(name = "mp.messaging.outgoing.balance-changed.topic") String topic) {
-        this.kafkaConfig = kafkaConfig;
-        this.topic = topic;
+    EventLogReader(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, Config config) {
+        // The channel's own settings (registry URL, security) win over the kafka.* defaults, as for the producer.
+        Map<String, Object> merged = new HashMap<>(kafkaConfig);
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(CHANNEL_PREFIX)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> merged.put(name.substring(CHANNEL_PREFIX.length()), value));
+            }
+        }
+        this.kafkaConfig = merged;
+        this.topic = config.getValue(CHANNEL_PREFIX + "topic", String.class);
+        this.valueSerializer = (String) merged.get("value.serializer");
     }
 
     public String topic() {
@@ -69,7 +82,7 @@ public class EventLogReader {
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> endOffsets = consumer.endOffsets(assigned, timeout);
-            BalanceChangedDeserializer deserializer = new BalanceChangedDeserializer();
+            Deserializer<BalanceChanged> deserializer = EventFormat.deserializerFor(valueSerializer, kafkaConfig);
             long read = 0;
             while (!reachedEnd(consumer, endOffsets, timeout)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
@@ -77,7 +90,7 @@ public class EventLogReader {
                     if (record.key() == null || !accountIds.contains(record.key()) || record.value() == null) {
                         continue;
                     }
-                    BalanceChanged event = deserializer.deserialize(topic, record.value());
+                    BalanceChanged event = deserializer.deserialize(topic, record.headers(), record.value());
                     PublishedState state = BalanceEventMapper.toPublishedState(event);
                     states.merge(record.key(), state,
                             (known, newer) -> newer.sequence() >= known.sequence() ? newer : known);
@@ -100,9 +113,9 @@ public class EventLogReader {
     }
 
     private Map<String, Object> consumerConfig(Duration timeout) {
+        // Only what a consumer understands (bootstrap, security, timeouts) carries over from the producer side.
         Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.keySet().removeIf(key -> key.startsWith("topic") || key.startsWith("health")
-                || key.startsWith("channel-name") || key.startsWith("connector"));
+        config.keySet().retainAll(ConsumerConfig.configNames());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -37,6 +38,10 @@ final class EventTopic {
     }
 
     static List<Event> readAll(String bootstrap, String topic) {
+        return readAll(bootstrap, topic, new BalanceChangedDeserializer());
+    }
+
+    static List<Event> readAll(String bootstrap, String topic, Deserializer<BalanceChanged> deserializer) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -44,7 +49,6 @@ final class EventTopic {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        BalanceChangedDeserializer deserializer = new BalanceChangedDeserializer();
         List<Event> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -58,7 +62,8 @@ final class EventTopic {
                     for (Header header : record.headers()) {
                         headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
                     }
-                    events.add(new Event(record.key(), deserializer.deserialize(record.topic(), record.value()),
+                    events.add(new Event(record.key(), deserializer.deserialize(record.topic(), record.headers(),
+                            record.value()),
                             headers, record.partition(), record.offset()));
                 }
             }

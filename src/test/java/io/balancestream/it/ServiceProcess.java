@@ -18,14 +18,21 @@ final class ServiceProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
     private final Map<String, String> settings;
+    private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
     ServiceProcess(Map<String, String> settings, Path log) {
+        this(settings, Map.of(), log);
+    }
+
+    /** With environment variables too, the way containers configure the service. */
+    ServiceProcess(Map<String, String> settings, Map<String, String> environment, Path log) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: *IT tests run after the package phase (./mvnw verify)");
         }
         this.settings = settings;
+        this.environment = environment;
         this.log = log;
     }
 
@@ -36,8 +43,10 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
