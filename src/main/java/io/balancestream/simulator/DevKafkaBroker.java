@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.balancestream.config.BalanceStreamConfig;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 
@@ -24,8 +24,11 @@ public class DevKafkaBroker {
 
     private static final Logger LOG = Logger.getLogger(DevKafkaBroker.class);
 
-    @ConfigProperty(name = "balance-stream.dev.kafka-port", defaultValue = "9092")
-    int port;
+    private final int port;
+
+    DevKafkaBroker(BalanceStreamConfig config) {
+        this.port = config.dev().kafkaPort();
+    }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup) {
         if (LocalKafkaBroker.portOpen(port)) {
