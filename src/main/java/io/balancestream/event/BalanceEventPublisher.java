@@ -7,7 +7,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.balancestream.events.BalanceChanged;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -21,11 +23,17 @@ public class BalanceEventPublisher {
     @Channel(CHANNEL)
     MutinyEmitter<BalanceChanged> emitter;
 
-    /** Completes once the broker acknowledged the event (acks=all), fails if it could not be written. */
-    public Uni<Void> publish(BalanceChanged event) {
+    /**
+     * Completes once the broker acknowledged the event (acks=all), fails if it could not be written.
+     *
+     * @param trace the poll's trace context: the Kafka send span is its child and the record's traceparent
+     *              header carries it to consumers (no-op while tracing is off)
+     */
+    public Uni<Void> publish(BalanceChanged event, Context trace) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.getAccountId())
                 .build();
-        return emitter.sendMessage(Message.of(event).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(event).addMetadata(metadata)
+                .addMetadata(TracingMetadata.with(trace, trace)));
     }
 }

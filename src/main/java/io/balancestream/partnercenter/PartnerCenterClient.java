@@ -16,6 +16,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
+import io.balancestream.observability.TraceAttributes;
+import io.balancestream.observability.Traced;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -52,22 +56,29 @@ public final class PartnerCenterClient {
         return tokens.renewals();
     }
 
-    public Uni<SummaryResponse> fetchSummary(String correlationId) {
-        return attempt(correlationId, newRequestId(), 1, false);
+    /**
+     * @param trace the poll's trace context: each request becomes a child span of it and the poll span records
+     *              the MS-RequestId of the latest attempt
+     */
+    public Uni<SummaryResponse> fetchSummary(String correlationId, Context trace) {
+        return attempt(correlationId, trace, newRequestId(), 1, false);
     }
 
-    private Uni<SummaryResponse> attempt(String correlationId, String requestId, int attempt, boolean tokenRenewed) {
+    private Uni<SummaryResponse> attempt(String correlationId, Context trace, String requestId, int attempt,
+            boolean tokenRenewed) {
+        Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
-                .chain(token -> api.getInvoiceSummary("Bearer " + token, requestId, correlationId))
+                .chain(token -> Traced.within(trace,
+                        () -> api.getInvoiceSummary("Bearer " + token, requestId, correlationId)))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
-                .chain(response -> handle(response, correlationId, requestId, attempt, tokenRenewed))
+                .chain(response -> handle(response, correlationId, trace, requestId, attempt, tokenRenewed))
                 .onFailure(PartnerCenterException.class).recoverWithUni(failure -> retryIfTransient(
-                        (PartnerCenterException) failure, correlationId, attempt, tokenRenewed));
+                        (PartnerCenterException) failure, correlationId, trace, attempt, tokenRenewed));
     }
 
-    private Uni<SummaryResponse> handle(RestResponse<String> response, String correlationId, String requestId,
-            int attempt, boolean tokenRenewed) {
+    private Uni<SummaryResponse> handle(RestResponse<String> response, String correlationId, Context trace,
+            String requestId, int attempt, boolean tokenRenewed) {
         int status = response.getStatus();
         if (status == 200) {
             return Uni.createFrom().item(new SummaryResponse(response.getEntity(), requestId, correlationId));
@@ -76,7 +87,7 @@ public final class PartnerCenterClient {
             LOG.debugf("Partner Center rejected the token of account %s (request %s); renewing it once",
                     account.accountId(), requestId);
             tokens.invalidate();
-            return attempt(correlationId, newRequestId(), attempt, true);
+            return attempt(correlationId, trace, newRequestId(), attempt, true);
         }
         String body = errorBody(response);
         if (status == 429) {
@@ -92,8 +103,8 @@ public final class PartnerCenterClient {
                 + " for account " + account.accountId() + errorDescription(body), requestId));
     }
 
-    private Uni<SummaryResponse> retryIfTransient(PartnerCenterException failure, String correlationId, int attempt,
-            boolean tokenRenewed) {
+    private Uni<SummaryResponse> retryIfTransient(PartnerCenterException failure, String correlationId,
+            Context trace, int attempt, boolean tokenRenewed) {
         if (!failure.transientFailure() || attempt >= http.maxAttempts()) {
             return Uni.createFrom().failure(failure);
         }
@@ -104,7 +115,7 @@ public final class PartnerCenterClient {
         LOG.debugf("Retrying account %s in %d ms after: %s", account.accountId(), delay.toMillis(),
                 failure.getMessage());
         return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .chain(() -> attempt(correlationId, nextRequestId, attempt + 1, tokenRenewed));
+                .chain(() -> attempt(correlationId, trace, nextRequestId, attempt + 1, tokenRenewed));
     }
 
     /** Exponential backoff with full jitter in its upper half, capped. */

@@ -22,11 +22,18 @@ import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.BalanceEventPublisher;
 import io.balancestream.event.UnrepresentableAmountException;
 import io.balancestream.events.BalanceChanged;
+import io.balancestream.observability.TraceAttributes;
+import io.balancestream.observability.Traced;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterException;
 import io.balancestream.partnercenter.SummaryResponse;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.EventLogReader;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -55,6 +62,7 @@ final class AccountPoller {
     private final EventLogReader eventLog;
     private final AccountStatus status;
     private final PollMetrics metrics;
+    private final Tracer tracer;
     private final Clock clock;
     /** Events detected but not yet acknowledged by Kafka, oldest first. Only the poll loop touches it. */
     private final Deque<PendingEvent> unacknowledged = new ArrayDeque<>();
@@ -65,7 +73,7 @@ final class AccountPoller {
 
     AccountPoller(PartnerCenterClient client, InvoiceSummaryParser parser, ChangeDetector detector,
             BalanceEventPublisher publisher, Baselines baselines, EventLogReader eventLog, AccountStatus status,
-            PollMetrics metrics, Clock clock) {
+            PollMetrics metrics, Tracer tracer, Clock clock) {
         this.client = client;
         this.parser = parser;
         this.detector = detector;
@@ -74,6 +82,7 @@ final class AccountPoller {
         this.eventLog = eventLog;
         this.status = status;
         this.metrics = metrics;
+        this.tracer = tracer;
         this.clock = clock;
     }
 
@@ -88,17 +97,28 @@ final class AccountPoller {
     Uni<PollOutcome> pollOnce() {
         String correlationId = UUID.randomUUID().toString();
         Instant started = clock.instant();
-        return client.fetchSummary(correlationId)
+        // A poll starts a trace of its own: whatever context the loop's thread still holds is not its parent.
+        Span span = tracer.spanBuilder("poll " + accountId()).setSpanKind(SpanKind.INTERNAL).setNoParent()
+                .setAttribute(TraceAttributes.ACCOUNT, accountId())
+                .setAttribute(TraceAttributes.CORRELATION_ID, correlationId)
+                .startSpan();
+        Context trace = Context.root().with(span);
+        return client.fetchSummary(correlationId, trace)
                 .map(this::queueIfChanged)
                 .onFailure().recoverWithItem(failure -> failed(failure, correlationId))
                 .chain(fetched -> resyncIfUncertain()
-                        .chain(this::publishQueued)
+                        .chain(() -> publishQueued(trace))
                         .map(publishFailure -> publishFailure.orElse(fetched))
                         .onFailure().recoverWithItem(failure -> failed(failure, correlationId)))
                 .invoke(outcome -> {
                     status.record(outcome);
                     metrics.recordPoll(accountId(), outcome, Duration.between(started, clock.instant()));
-                });
+                    span.setAttribute(TraceAttributes.OUTCOME, outcome.result());
+                    if (!outcome.succeeded()) {
+                        span.setStatus(StatusCode.ERROR, outcome.result());
+                    }
+                })
+                .onTermination().invoke(span::end);
     }
 
     /** Parses and compares; a due change is queued. Returns the outcome of this poll's fetch. */
@@ -159,14 +179,14 @@ final class AccountPoller {
     }
 
     /** Publishes queued events in order until one fails; returns that failure, if any. */
-    private Uni<Optional<PollOutcome>> publishQueued() {
+    private Uni<Optional<PollOutcome>> publishQueued(Context trace) {
         PendingEvent next = unacknowledged.peekFirst();
         if (next == null) {
             return Uni.createFrom().item(Optional.empty());
         }
         BalanceChanged event = next.event();
         Instant sent = clock.instant();
-        return publisher.publish(event)
+        return publisher.publish(event, trace)
                 .invoke(() -> {
                     metrics.recordPublished(event, Duration.between(sent, clock.instant()));
                     unacknowledged.removeFirst();
@@ -175,7 +195,7 @@ final class AccountPoller {
                             event.getSequence(), accountId(), event.getChanges(), event.getCorrelationId(),
                             event.getRequestId());
                 })
-                .chain(this::publishQueued)
+                .chain(() -> publishQueued(trace))
                 .onFailure().invoke(() -> baselineUncertain = true)
                 .onFailure().transform(e -> new PollFailure("publish", event.getRequestId(), "event "
                         + event.getSequence() + " not acknowledged by Kafka; " + unacknowledged.size()

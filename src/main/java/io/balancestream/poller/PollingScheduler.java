@@ -23,6 +23,7 @@ import io.balancestream.event.BalanceEventPublisher;
 import io.balancestream.partnercenter.PartnerCenterClients;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.EventLogReader;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -47,13 +48,15 @@ public class PollingScheduler {
     private final EventLogReader eventLog;
     private final BalanceStreamConfig config;
     private final PollMetrics metrics;
+    private final Tracer tracer;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, AccountStatus> statuses = new LinkedHashMap<>();
     private final List<Cancellable> loops = new ArrayList<>();
 
     @Inject
     PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, BalanceEventPublisher publisher,
-            Baselines baselines, EventLogReader eventLog, BalanceStreamConfig config, PollMetrics metrics) {
+            Baselines baselines, EventLogReader eventLog, BalanceStreamConfig config, PollMetrics metrics,
+            Tracer tracer) {
         this.accounts = accounts;
         this.clients = clients;
         this.publisher = publisher;
@@ -61,6 +64,7 @@ public class PollingScheduler {
         this.eventLog = eventLog;
         this.config = config;
         this.metrics = metrics;
+        this.tracer = tracer;
         if (!config.pollingEnabled()) {
             return;
         }
@@ -108,7 +112,7 @@ public class PollingScheduler {
         Cancellable loop = clients.clientFor(account)
                 .map(client -> {
                     AccountPoller poller = new AccountPoller(client, new InvoiceSummaryParser(), new ChangeDetector(),
-                            publisher, baselines, eventLog, status, metrics, clock);
+                            publisher, baselines, eventLog, status, metrics, tracer, clock);
                     metrics.registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })
