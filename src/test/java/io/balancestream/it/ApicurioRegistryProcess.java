@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.balancestream.simulator.LocalKafkaBroker;
+
 /**
  * A real Apicurio Registry 3 (in-memory storage), run from the application archive Apicurio publishes on Maven
  * Central and the build unpacks to {@code target/apicurio-registry}. It is a Quarkus application built for
@@ -36,7 +38,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         if (!Files.isRegularFile(APP)) {
             throw new IllegalStateException(APP + " is missing: the build unpacks it in pre-integration-test");
         }
-        int port = PackagedServiceIT.freePort();
+        int port = LocalKafkaBroker.freePort();
         try {
             Files.createDirectories(log.getParent());
             Process process = new ProcessBuilder(java21().toString(), "-Xmx512m", "-Dquarkus.http.port=" + port,

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.balancestream.simulator.PartnerCenterSimulatorResource;
+import io.balancestream.simulator.LocalKafkaBroker;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -101,7 +102,7 @@ class DeploymentDescriptorsIT {
         // The packaged service, configured by exactly these variables (only Kafka pointed at the test broker).
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka());
         try (ServiceProcess service = new ServiceProcess(Map.of("quarkus.http.port",
-                Integer.toString(PackagedServiceIT.freePort())), environment,
+                Integer.toString(LocalKafkaBroker.freePort())), environment,
                 Path.of("target", "deploy-it", "kubernetes-env.log")).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Watching"));
             assertThat(service.log()).contains("Watching 1 partner account(s) [contoso] every PT5M, publishing to "
@@ -140,7 +141,7 @@ class DeploymentDescriptorsIT {
                 .replace("http://simulator:8080", "http://localhost:" + simulatorPort));
         environment.put("BALANCE_STREAM_POLL_INTERVAL", "1s");
         try (ServiceProcess service = new ServiceProcess(Map.of("quarkus.http.port",
-                Integer.toString(PackagedServiceIT.freePort())), environment,
+                Integer.toString(LocalKafkaBroker.freePort())), environment,
                 Path.of("target", "deploy-it", "compose-env.log")).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Published event 1 of account "
                     + "contoso") && service.log().contains("Published event 1 of account fabrikam"));

@@ -53,7 +53,7 @@ class FaultToleranceIT {
     private LocalKafkaBroker broker;
     private ServiceProcess service;
     private int changes;
-    private final int servicePort = PackagedServiceIT.freePort();
+    private final int servicePort = LocalKafkaBroker.freePort();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach

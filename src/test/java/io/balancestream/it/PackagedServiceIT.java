@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.balancestream.simulator.LocalKafkaBroker;
 
 /** The production artifact as an operator runs it: what it refuses to start with, and what it does not contain. */
 class PackagedServiceIT {
@@ -35,35 +36,34 @@ class PackagedServiceIT {
 
     @Test
     void missingSettingStopsStartupNamingTheKey() {
-        Map<String, String> settings = settings(freePort());
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
         settings.remove("balance-stream.accounts.acme.client-id");
         settings.put("balance-stream.accounts.other.tenant-id", "other");
         settings.put("balance-stream.accounts.other.client-id", "other-client");
         settings.put("balance-stream.accounts.other.client-secret", SECRET + "-other");
-        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it",
-                "missing-setting.log")).start()) {
-            assertThat(service.waitForExit(60)).as("the service must not start").isTrue();
-            assertThat(service.exitValue()).isNotZero();
-            assertThat(service.log()).contains("balance-stream.accounts.acme.client-id").doesNotContain(SECRET);
-        }
+        assertRefusesToStart(settings, "missing-setting.log", "balance-stream.accounts.acme.client-id");
     }
 
     @Test
     void invalidSettingStopsStartupNamingTheKey() {
-        Map<String, String> settings = settings(freePort());
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
         settings.put("balance-stream.accounts.acme.api-url", "not a url");
         settings.put("balance-stream.poll-interval", "often");
-        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it",
-                "invalid-setting.log")).start()) {
+        assertRefusesToStart(settings, "invalid-setting.log", "balance-stream.poll-interval",
+                "balance-stream.accounts.acme.api-url");
+    }
+
+    private static void assertRefusesToStart(Map<String, String> settings, String log, String... namedKeys) {
+        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it", log)).start()) {
             assertThat(service.waitForExit(60)).as("the service must not start").isTrue();
             assertThat(service.exitValue()).isNotZero();
-            assertThat(service.log()).contains("balance-stream.poll-interval").doesNotContain(SECRET);
+            assertThat(service.log()).contains(namedKeys).doesNotContain(SECRET);
         }
     }
 
     @Test
     void productionBuildHasNoSimulator() throws Exception {
-        int port = freePort();
+        int port = LocalKafkaBroker.freePort();
         try (ServiceProcess service = new ServiceProcess(settings(port), Path.of("target", "packaged-it",
                 "no-simulator.log")).start()) {
             HttpClient http = HttpClient.newHttpClient();
@@ -79,13 +79,5 @@ class PackagedServiceIT {
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -21,6 +21,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.balancestream.event.EventFormat;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.ChangeKind;
+import io.balancestream.simulator.LocalKafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -76,7 +77,7 @@ class SchemaRegistryIT {
         int simulatorPort = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         String base = "http://localhost:" + simulatorPort + "/simulator/" + TENANT;
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("quarkus.http.port", Integer.toString(PackagedServiceIT.freePort()));
+        settings.put("quarkus.http.port", Integer.toString(LocalKafkaBroker.freePort()));
         settings.put("kafka.bootstrap.servers", kafka());
         settings.put("mp.messaging.outgoing.balance-changed.topic", TOPIC);
         settings.put("mp.messaging.outgoing.balance-changed.value.serializer", AvroKafkaSerializer.class.getName());
