@@ -2,10 +2,12 @@ package io.balancestream.partnercenter;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.Tokens;
@@ -22,15 +24,19 @@ final class AccessTokenProvider {
 
     private static final Pattern ENTRA_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([A-Za-z_]+)\"");
     private static final Pattern ENTRA_CODE = Pattern.compile("AADSTS\\d+");
+    private static final Set<String> PERMANENT_ERRORS = Set.of("invalid_client", "unauthorized_client",
+            "invalid_request", "invalid_grant", "invalid_scope", "unsupported_grant_type");
 
     private final PartnerAccount account;
     private final OidcClient oidcClient;
+    private final BalanceStreamConfig.Http http;
     private final AtomicLong renewals = new AtomicLong();
     private volatile Tokens tokens;
 
-    AccessTokenProvider(PartnerAccount account, OidcClient oidcClient) {
+    AccessTokenProvider(PartnerAccount account, OidcClient oidcClient, BalanceStreamConfig.Http http) {
         this.account = account;
         this.oidcClient = oidcClient;
+        this.http = http;
     }
 
     Uni<String> accessToken() {
@@ -38,13 +44,28 @@ final class AccessTokenProvider {
         if (current != null && !expiresSoon(current)) {
             return Uni.createFrom().item(current.getAccessToken());
         }
-        return oidcClient.getTokens()
+        Uni<Tokens> request = oidcClient.getTokens();
+        if (http.maxAttempts() > 1) {
+            request = request.onFailure(AccessTokenProvider::mayPassOnRetry).retry()
+                    .withBackOff(http.initialBackoff(), http.maxBackoff()).withJitter(0.5)
+                    .atMost(http.maxAttempts() - 1L);
+        }
+        return request
                 .onFailure().transform(this::tokenFailure)
                 .invoke(fresh -> {
                     tokens = fresh;
                     renewals.incrementAndGet();
                 })
                 .map(Tokens::getAccessToken);
+    }
+
+    /**
+     * Entra answers a wrong registration or request with these: asking again cannot help, the next poll will tell.
+     * Anything else (no answer, temporarily_unavailable, 5xx) is retried within the poll, with backoff.
+     */
+    private static boolean mayPassOnRetry(Throwable failure) {
+        Matcher error = ENTRA_ERROR.matcher(String.valueOf(failure.getMessage()));
+        return !(error.find() && PERMANENT_ERRORS.contains(error.group(1)));
     }
 
     /** Forget the cached token, after Partner Center rejected it. */

@@ -38,6 +38,13 @@ public class PartnerCenterSimulatorResource {
             @FormParam("scope") String scope) {
         SimulatedTenant tenant = simulation.tenant(tenantId);
         SimulatedFault fault = tenant.takeFault(true);
+        if (fault != null && "token-unavailable".equals(fault.type())) {
+            return Response.status(503).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "temporarily_unavailable",
+                            "error_description", "AADSTS90033: A transient error has occurred. Please try again.",
+                            "error_codes", new int[] { 90033 }))
+                    .build();
+        }
         if (fault != null || clientSecret == null || clientSecret.isBlank()) {
             return Response.status(401).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "invalid_client",

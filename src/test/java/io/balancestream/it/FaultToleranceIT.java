@@ -74,7 +74,7 @@ class FaultToleranceIT {
         awaitExpectedEvents("first observations");
 
         String[] faultKinds = { "server-error", "throttle", "malformed", "html", "empty", "slow", "token",
-                "persistent-server-error", "none" };
+                "persistent-server-error", "token-unavailable", "none" };
         int round = 0;
         for (; round < 6; round++) {
             changeEveryAccount(round, faultKinds);
@@ -191,6 +191,11 @@ class FaultToleranceIT {
                 // The cached token is refused, its renewal fails at Entra once, the next poll gets a new one.
                 Simulator.fault(tenant, "unauthorized", 1);
                 Simulator.fault(tenant, "token-failure", 1);
+            }
+            case "token-unavailable" -> {
+                // The cached token is refused and Entra is briefly unavailable for the renewal.
+                Simulator.fault(tenant, "unauthorized", 1);
+                Simulator.fault(tenant, "token-unavailable", 1);
             }
             // More failures than attempts per poll: that poll fails as a whole.
             case "persistent-server-error" -> Simulator.fault(tenant, "server-error", 4);

@@ -44,6 +44,25 @@ class UpstreamFaultsTest {
     }
 
     @Test
+    void transientTokenFailuresAreRetriedWithinThePoll() {
+        String account = "fabrikam";
+        await().atMost(TIMEOUT).until(() -> Simulator.summaryRequests(account) >= 1);
+        long since = System.currentTimeMillis();
+        long tokenRequests = Simulator.tokenRequests(account);
+        // The cached token is refused; Entra is briefly unavailable for the renewal, then answers.
+        Simulator.fault(account, "token-unavailable", 2);
+        Simulator.fault(account, "unauthorized", 1);
+        await().atMost(TIMEOUT).until(() -> answeredAfter(account, "unauthorized", since) != null);
+
+        Map<String, String> refused = lastAnswered(account, "unauthorized", since);
+        Map<String, String> retried = answeredAfter(account, "unauthorized", since);
+        assertThat(retried.get("answer")).isEqualTo("summary");
+        assertThat(retried.get("MS-CorrelationId")).as("still the same poll").isEqualTo(refused.get("MS-CorrelationId"));
+        assertThat(Simulator.tokenRequests(account)).as("one token issued after two refusals")
+                .isEqualTo(tokenRequests + 1);
+    }
+
+    @Test
     void timedOutRequestIsRetriedWithTheSameRequestId() {
         String account = "contoso";
         long since = System.currentTimeMillis();
