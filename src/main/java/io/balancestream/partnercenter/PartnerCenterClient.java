@@ -1,6 +1,5 @@
 package io.balancestream.partnercenter;
 
-import java.net.ConnectException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -132,7 +131,7 @@ public final class PartnerCenterClient {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String name = cause.getClass().getName();
             timeout |= cause instanceof java.util.concurrent.TimeoutException || name.contains("Timeout");
-            connection |= cause instanceof ConnectException || cause instanceof java.io.IOException
+            connection |= cause instanceof java.io.IOException
                     || name.contains("Connect") || name.contains("Closed");
         }
         PartnerCenterException.Reason reason = timeout ? PartnerCenterException.Reason.TIMEOUT

@@ -23,7 +23,6 @@ import io.balancestream.event.BalanceEventPublisher;
 import io.balancestream.event.UnrepresentableAmountException;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.observability.TraceAttributes;
-import io.balancestream.observability.Traced;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterException;
 import io.balancestream.partnercenter.SummaryResponse;
@@ -130,6 +129,10 @@ final class AccountPoller {
         } catch (InvalidSummaryException e) {
             throw new PollFailure("invalid_body", response.requestId(), "invalid InvoiceSummary: " + e.getMessage());
         }
+        return queueIfChanged(current, response, detectedAt);
+    }
+
+    private PollOutcome queueIfChanged(BalanceSnapshot current, SummaryResponse response, Instant detectedAt) {
         Optional<BalanceTransition> transition = detector.detect(newestKnownState(), current);
         if (transition.isEmpty()) {
             return PollOutcome.of(PollOutcome.UNCHANGED);
@@ -147,7 +150,7 @@ final class AccountPoller {
             LOG.errorf("Account %s has %d unpublished changes while Kafka is unreachable; the intermediate state of "
                     + "sequence %d is replaced by the newer one", accountId(), MAX_UNACKNOWLEDGED,
                     dropped.event().getSequence());
-            return queueIfChanged(response);
+            return queueIfChanged(current, response, detectedAt);
         }
         unacknowledged.addLast(new PendingEvent(transition.get(), event));
         return PollOutcome.of(PollOutcome.PUBLISHED);

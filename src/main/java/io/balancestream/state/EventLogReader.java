@@ -71,7 +71,9 @@ public class EventLogReader {
      */
     public Map<String, PublishedState> lastPublishedStates(Set<String> accountIds, Duration timeout) {
         Map<String, PublishedState> states = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(timeout))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(timeout));
+                Deserializer<BalanceChanged> deserializer = EventFormat.deserializerFor(valueSerializer,
+                        kafkaConfig)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 LOG.infof("Topic %s has no events yet: every account starts with a first observation", topic);
@@ -82,7 +84,6 @@ public class EventLogReader {
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> endOffsets = consumer.endOffsets(assigned, timeout);
-            Deserializer<BalanceChanged> deserializer = EventFormat.deserializerFor(valueSerializer, kafkaConfig);
             long read = 0;
             while (!reachedEnd(consumer, endOffsets, timeout)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
