@@ -35,6 +35,52 @@ public interface BalanceStreamConfig {
 
     Health health();
 
+    Kafka kafka();
+
+    /**
+     * Where events and state live in Kafka and how instances share the accounts. Client settings (bootstrap
+     * servers, security, timeouts) are Kafka's own, under {@code kafka.*}, for every client the service opens.
+     */
+    interface Kafka {
+
+        /** The event topic: key = account id, value = BalanceChanged. */
+        @WithDefault("partner-center.balance-changed")
+        String topic();
+
+        /** The compacted state topic: key = account id, value = its last published state. Default: topic + ".state". */
+        Optional<String> stateTopic();
+
+        /** The consumer group every instance joins; its partitions decide which instance polls which account. */
+        @WithDefault("balance-stream")
+        String groupId();
+
+        /** Partitions of topics the service creates: at most this many instances share the work. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replication factor of topics the service creates; the broker's default when unset. */
+        Optional<Short> replicationFactor();
+
+        /** min.insync.replicas of topics the service creates; the broker's default when unset. */
+        Optional<Integer> minInsyncReplicas();
+
+        /** Serializer of event values: Avro single-object encoding, or Apicurio Registry's Avro serde. */
+        @WithDefault("io.balancestream.event.BalanceChangedSerializer")
+        String valueSerializer();
+
+        /** A transaction open longer than this is aborted by Kafka (a crashed instance's, for instance). */
+        @WithDefault("15s")
+        Duration transactionTimeout();
+
+        /** How long a silent instance keeps its accounts before the group gives them to another. */
+        @WithDefault("10s")
+        Duration sessionTimeout();
+
+        default String stateTopicName() {
+            return stateTopic().orElse(topic() + ".state");
+        }
+    }
+
     Dev dev();
 
     interface Dev {

@@ -37,4 +37,13 @@ public class PartnerAccounts {
     public List<PartnerAccount> all() {
         return accounts;
     }
+
+    public List<String> ids() {
+        return accounts.stream().map(PartnerAccount::accountId).toList();
+    }
+
+    public PartnerAccount byId(String accountId) {
+        return accounts.stream().filter(account -> account.accountId().equals(accountId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no account " + accountId));
+    }
 }

@@ -7,14 +7,17 @@ import java.time.Instant;
 public final class AccountStatus {
 
     private final String accountId;
+    private final int partition;
     private final Clock clock;
+    private volatile String problem;
     private volatile Instant lastSuccess;
     private volatile Instant failingSince;
     private volatile String lastResult;
     private volatile long polls;
 
-    AccountStatus(String accountId, Clock clock) {
+    AccountStatus(String accountId, int partition, Clock clock) {
         this.accountId = accountId;
+        this.partition = partition;
         this.clock = clock;
     }
 
@@ -32,6 +35,20 @@ public final class AccountStatus {
 
     public String accountId() {
         return accountId;
+    }
+
+    /** The state topic partition the account belongs to (the unit of ownership). */
+    public int partition() {
+        return partition;
+    }
+
+    /** A problem recovery found (unreadable state, events missing from the event topic); null when none. */
+    public String problem() {
+        return problem;
+    }
+
+    void problem(String description) {
+        this.problem = description;
     }
 
     /** When the account last polled successfully; null before its first success. */

@@ -12,28 +12,30 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.balancestream.config.BalanceStreamConfig;
-import io.balancestream.state.Baselines;
+import io.balancestream.ownership.GroupMembership;
 
 /**
- * Ready when the baselines are recovered from Kafka and no account has been failing for longer than
- * {@code balance-stream.health.failure-grace-period}. The response names each account and its last result,
- * never a secret. (Kafka's own readiness comes from SmallRye Reactive Messaging's channel checks.)
+ * Ready when this instance is a member of the group (it has heard from Kafka within the session timeout) and no
+ * account it owns has been failing for longer than {@code balance-stream.health.failure-grace-period}. The
+ * response names the member, the partitions and accounts it owns, and each account's last result; never a secret.
  */
 @Readiness
 @ApplicationScoped
 public class AccountsReadinessCheck implements HealthCheck {
 
     private final PollingScheduler scheduler;
-    private final Baselines baselines;
+    private final GroupMembership membership;
     private final Duration gracePeriod;
+    private final Duration sessionTimeout;
     private final boolean pollingEnabled;
     private final Clock clock = Clock.systemUTC();
     private final Instant startedAt = clock.instant();
 
-    AccountsReadinessCheck(PollingScheduler scheduler, Baselines baselines, BalanceStreamConfig config) {
+    AccountsReadinessCheck(PollingScheduler scheduler, GroupMembership membership, BalanceStreamConfig config) {
         this.scheduler = scheduler;
-        this.baselines = baselines;
+        this.membership = membership;
         this.gracePeriod = config.health().failureGracePeriod();
+        this.sessionTimeout = config.kafka().sessionTimeout();
         this.pollingEnabled = config.pollingEnabled();
     }
 
@@ -41,19 +43,30 @@ public class AccountsReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         Instant now = clock.instant();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("partner-center-accounts").up();
-        if (pollingEnabled && !baselines.isRecovered()) {
-            response.down().withData("baselines", "not yet recovered from Kafka");
+        if (!pollingEnabled) {
+            return response.withData("polling", "disabled").build();
+        }
+        Instant contact = membership.lastContact();
+        response.withData("member", membership.memberName())
+                .withData("owned-partitions", membership.ownedPartitions().toString())
+                .withData("owned-accounts", scheduler.ownedAccounts().toString());
+        if (contact == null) {
+            response.down().withData("kafka", "not a member of the consumer group yet");
+        } else if (Duration.between(contact, now).compareTo(sessionTimeout) > 0) {
+            response.down().withData("kafka", "no contact with the group coordinator since " + contact);
         }
         for (AccountStatus status : scheduler.statuses().values()) {
             Instant troubleSince = status.failingSince() != null ? status.failingSince()
                     : status.lastSuccess() == null ? startedAt : null;
             boolean failing = troubleSince != null && Duration.between(troubleSince, now).compareTo(gracePeriod) > 0;
             String result = status.lastResult() == null ? "not polled yet" : status.lastResult();
+            String problem = status.problem() == null ? "" : "; " + status.problem();
             if (failing) {
-                response.down().withData(status.accountId(), "failing since " + troubleSince + ": " + result);
+                response.down().withData(status.accountId(), "failing since " + troubleSince + ": " + result
+                        + problem);
             } else {
-                response.withData(status.accountId(), status.lastSuccess() == null ? result
-                        : result + ", last success " + status.lastSuccess());
+                response.withData(status.accountId(), (status.lastSuccess() == null ? result
+                        : result + ", last success " + status.lastSuccess()) + problem);
             }
         }
         return response.build();

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,10 +14,12 @@ import java.util.function.IntSupplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.balancestream.events.BalanceChanged;
+import io.balancestream.ownership.GroupMembership;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -26,21 +30,41 @@ public class PollMetrics {
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, AtomicReference<BigDecimal>> balances = new ConcurrentHashMap<>();
+    /** The meters of each owned account, removed when the account moves to another instance. */
+    private final Map<String, List<Meter>> accountMeters = new ConcurrentHashMap<>();
 
-    PollMetrics(MeterRegistry registry) {
+    PollMetrics(MeterRegistry registry, GroupMembership membership) {
         this.registry = registry;
+        Gauge.builder("balance_stream_owned_partitions", membership, m -> m.ownedPartitions().size())
+                .description("Partitions of the state topic (and so accounts) this instance owns").register(registry);
     }
 
     void registerAccount(AccountStatus status, PartnerCenterClient client, IntSupplier unpublishedChanges) {
         String account = status.accountId();
-        FunctionCounter.builder("balance_stream_token_renewals", client, PartnerCenterClient::tokenRenewals)
-                .description("Access tokens obtained from Entra ID").tag("account", account).register(registry);
-        Gauge.builder("balance_stream_last_success_age_seconds", status, s -> lastSuccessAge(s.lastSuccess()))
+        List<Meter> meters = new ArrayList<>();
+        meters.add(Gauge.builder("balance_stream_account_owned", () -> 1)
+                .description("1 for every account this instance owns and polls, with its partition")
+                .tags("account", account, "partition", Integer.toString(status.partition())).register(registry));
+        meters.add(FunctionCounter.builder("balance_stream_token_renewals", client, PartnerCenterClient::tokenRenewals)
+                .description("Access tokens obtained from Entra ID").tag("account", account).register(registry));
+        meters.add(Gauge.builder("balance_stream_last_success_age_seconds", status, s -> lastSuccessAge(s.lastSuccess()))
                 .description("Seconds since the last successful poll (NaN before the first)").tag("account", account)
-                .register(registry);
-        Gauge.builder("balance_stream_unpublished_changes", unpublishedChanges, IntSupplier::getAsInt)
+                .register(registry));
+        meters.add(Gauge.builder("balance_stream_unpublished_changes", unpublishedChanges, IntSupplier::getAsInt)
                 .description("Changes detected and waiting for Kafka").tag("account", account)
-                .strongReference(true).register(registry);
+                .strongReference(true).register(registry));
+        List<Meter> previous = accountMeters.put(account, meters);
+        if (previous != null) {
+            previous.stream().filter(meter -> !meters.contains(meter)).forEach(registry::remove);
+        }
+    }
+
+    /** The account moved to another instance: its gauges stop here (counters keep their totals). */
+    void unregisterAccount(String account) {
+        List<Meter> meters = accountMeters.remove(account);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
     }
 
     void recordPoll(String account, PollOutcome outcome, Duration duration) {

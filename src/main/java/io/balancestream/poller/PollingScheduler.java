@@ -2,11 +2,11 @@ package io.balancestream.poller;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,16 +14,21 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.balancestream.balance.ChangeDetector;
-import io.balancestream.balance.InvoiceSummaryParser;
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
 import io.balancestream.config.PartnerAccounts;
-import io.balancestream.event.BalanceEventPublisher;
+import io.balancestream.event.TransactionalPublisher;
+import io.balancestream.kafka.KafkaClients;
+import io.balancestream.kafka.TopicSetup;
+import io.balancestream.ownership.AccountPartitions;
+import io.balancestream.ownership.GroupMembership;
+import io.balancestream.ownership.OwnershipListener;
 import io.balancestream.partnercenter.PartnerCenterClients;
 import io.balancestream.state.Baselines;
-import io.balancestream.state.EventLogReader;
+import io.balancestream.state.RecoveredStates;
+import io.balancestream.state.StateRecovery;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -31,46 +36,41 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * Starts one independent polling loop per account once the baselines are recovered from Kafka. A loop polls,
- * waits {@code poll-interval} (longer if Partner Center asked for it), and polls again: polls of one account never
- * overlap, and a slow or failing account never delays another.
+ * Runs one independent polling loop per account this instance owns. At startup it checks the topics and joins the
+ * consumer group; when the group gives it partitions it recovers their accounts' states and starts their loops,
+ * and when the group takes partitions away it stops their loops and waits for their last transaction before the
+ * group moves on. A loop polls, waits {@code poll-interval} (longer if Partner Center asked for it), and polls
+ * again: polls of one account never overlap, and a slow or failing account never delays another.
  */
 @ApplicationScoped
-public class PollingScheduler {
+public class PollingScheduler implements OwnershipListener {
 
     private static final Logger LOG = Logger.getLogger(PollingScheduler.class);
-    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final PartnerAccounts accounts;
     private final PartnerCenterClients clients;
-    private final BalanceEventPublisher publisher;
-    private final Baselines baselines;
-    private final EventLogReader eventLog;
+    private final KafkaClients kafka;
+    private final TopicSetup topics;
+    private final GroupMembership membership;
     private final BalanceStreamConfig config;
-    private final PollMetrics metrics;
-    private final Tracer tracer;
-    private final Clock clock = Clock.systemUTC();
-    private final Map<String, AccountStatus> statuses = new LinkedHashMap<>();
-    private final List<Cancellable> loops = new ArrayList<>();
+    private final PollingContext context;
+    private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Cancellable> loops = new ConcurrentHashMap<>();
+    private volatile boolean running;
 
     @Inject
-    PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, BalanceEventPublisher publisher,
-            Baselines baselines, EventLogReader eventLog, BalanceStreamConfig config, PollMetrics metrics,
-            Tracer tracer) {
+    PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, KafkaClients kafka, TopicSetup topics,
+            GroupMembership membership, TransactionalPublisher publisher, Baselines baselines, StateRecovery recovery,
+            BalanceStreamConfig config, PollMetrics metrics, Tracer tracer) {
         this.accounts = accounts;
         this.clients = clients;
-        this.publisher = publisher;
-        this.baselines = baselines;
-        this.eventLog = eventLog;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.membership = membership;
         this.config = config;
-        this.metrics = metrics;
-        this.tracer = tracer;
-        if (!config.pollingEnabled()) {
-            return;
-        }
-        for (PartnerAccount account : accounts.all()) {
-            statuses.put(account.accountId(), new AccountStatus(account.accountId(), clock));
-        }
+        this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracer,
+                Clock.systemUTC());
     }
 
     void start(@Observes StartupEvent startup) {
@@ -78,42 +78,92 @@ public class PollingScheduler {
             LOG.warn("balance-stream.polling-enabled is false: no account is polled");
             return;
         }
-        Set<String> accountIds = statuses.keySet();
-        LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s", accountIds.size(), accountIds,
-                config.pollInterval(), eventLog.topic());
-        loops.add(recoverBaselines(accountIds)
-                .subscribe().with(recovered -> accounts.all().forEach(this::startLoop)));
+        kafka.requireBootstrapServers();
+        running = true;
+        LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
+                + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
+                config.kafka().groupId());
+        Uni.createFrom().item(() -> {
+            topics.ensureTopics();
+            return true;
+        })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException)).invoke(e -> LOG.errorf(
+                        "Cannot check the Kafka topics yet, polling waits for Kafka: %s", e.toString()))
+                .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException) && running).retry()
+                .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
+                .subscribe().with(ready -> {
+                    if (running) {
+                        membership.start(this);
+                    }
+                }, failure -> {
+                    LOG.error(failure.getMessage());
+                    Quarkus.asyncExit(1);
+                });
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        synchronized (loops) {
-            loops.forEach(Cancellable::cancel);
-            loops.clear();
-        }
+        running = false;
+        membership.stop(STOP_TIMEOUT);
+        loops.values().forEach(Cancellable::cancel);
+        loops.clear();
     }
 
+    /** The accounts this instance polls now, with their recent history. */
     public Map<String, AccountStatus> statuses() {
-        return statuses;
+        return new TreeMap<>(statuses);
     }
 
-    /** Kafka is the record of what was published: without it the service must not decide what is new. */
-    private Uni<Void> recoverBaselines(Set<String> accountIds) {
-        return Uni.createFrom().item(() -> eventLog.lastPublishedStates(accountIds, RECOVERY_TIMEOUT))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> LOG.errorf("Cannot read the last published states from Kafka topic %s yet,"
-                        + " polling waits for it: %s", eventLog.topic(), e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
-                .invoke(baselines::recovered)
-                .replaceWithVoid();
+    @Override
+    public void assigned(Set<Integer> partitions, int partitionCount) {
+        Set<String> gained = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
+        RecoveredStates recovered = context.recovery().recover(partitions, gained,
+                config.kafka().transactionTimeout().multipliedBy(2).plusSeconds(30), () -> running);
+        for (String accountId : gained) {
+            AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
+                    partitionCount), context.clock());
+            String problem = recovered.problems().get(accountId);
+            if (problem != null) {
+                status.problem(problem);
+            }
+            statuses.put(accountId, status);
+            if (recovered.unreadable().containsKey(accountId)) {
+                LOG.errorf("Account %s is not polled: %s", accountId, problem);
+                continue;
+            }
+            var stored = recovered.states().get(accountId);
+            if (stored != null) {
+                context.baselines().advance(accountId, stored.published());
+            }
+            startLoop(accounts.byId(accountId), status);
+        }
+        LOG.infof("Polling %d account(s) of partitions %s: %s", gained.size(), partitions, gained);
     }
 
-    private void startLoop(PartnerAccount account) {
-        AccountStatus status = statuses.get(account.accountId());
+    @Override
+    public void revoked(Set<Integer> partitions, int partitionCount) {
+        Set<String> lost = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
+        for (String accountId : lost) {
+            Cancellable loop = loops.remove(accountId);
+            if (loop != null) {
+                loop.cancel();
+            }
+        }
+        // A transaction that already holds one of them commits (or not) before the group hands them over.
+        context.publisher().awaitCurrentTransaction();
+        context.baselines().forget(lost);
+        lost.forEach(accountId -> {
+            statuses.remove(accountId);
+            context.metrics().unregisterAccount(accountId);
+        });
+        LOG.infof("Stopped %d account(s) of partitions %s: %s", lost.size(), partitions, lost);
+    }
+
+    private void startLoop(PartnerAccount account, AccountStatus status) {
         Cancellable loop = clients.clientFor(account)
                 .map(client -> {
-                    AccountPoller poller = new AccountPoller(client, new InvoiceSummaryParser(), new ChangeDetector(),
-                            publisher, baselines, eventLog, status, metrics, tracer, clock);
-                    metrics.registerAccount(status, client, poller::unpublishedChanges);
+                    AccountPoller poller = new AccountPoller(client, context, status);
+                    context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })
                 .onItem().transformToMulti(poller -> Uni.createFrom().deferred(poller::pollOnce)
@@ -121,13 +171,18 @@ public class PollingScheduler {
                         .repeat().indefinitely())
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.errorf(failure, "Polling loop of account %s stopped", account.accountId()));
-        synchronized (loops) {
-            loops.add(loop);
+        Cancellable previous = loops.put(account.accountId(), loop);
+        if (previous != null) {
+            previous.cancel();
         }
     }
 
     private Duration nextDelay(PollOutcome outcome) {
         Duration interval = config.pollInterval();
         return outcome.waitAtLeast().filter(wait -> wait.compareTo(interval) > 0).orElse(interval);
+    }
+
+    List<String> ownedAccounts() {
+        return List.copyOf(new TreeMap<>(statuses).keySet());
     }
 }

@@ -1,5 +1,6 @@
 package io.balancestream.state;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,23 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.balancestream.balance.PublishedState;
 
 /**
- * The last published state per account: what each poll is compared with. It is loaded from the event topic at
- * startup and advanced only after Kafka acknowledged the event that carries the new state.
+ * The last published state per owned account: what each poll is compared with. It is loaded from the state topic
+ * when the instance gains an account, advanced only after Kafka committed the transaction that carries the new
+ * state, and dropped when the account moves to another instance.
  */
 @ApplicationScoped
 public class Baselines {
 
     private final Map<String, PublishedState> states = new ConcurrentHashMap<>();
-    private volatile boolean recovered;
-
-    public void recovered(Map<String, PublishedState> fromEventLog) {
-        states.putAll(fromEventLog);
-        recovered = true;
-    }
-
-    public boolean isRecovered() {
-        return recovered;
-    }
 
     public Optional<PublishedState> lastPublished(String accountId) {
         return Optional.ofNullable(states.get(accountId));
@@ -34,5 +26,9 @@ public class Baselines {
     /** Only moves forward: a late acknowledgement of an older event cannot roll the baseline back. */
     public void advance(String accountId, PublishedState published) {
         states.merge(accountId, published, (known, newer) -> newer.sequence() > known.sequence() ? newer : known);
+    }
+
+    public void forget(Collection<String> accountIds) {
+        accountIds.forEach(states::remove);
     }
 }

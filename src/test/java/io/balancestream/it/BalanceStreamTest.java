@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -16,10 +18,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.balancestream.balance.PublishedState;
 import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.EventHeaders;
-import io.balancestream.state.EventLogReader;
+import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.ownership.GroupMembership;
+import io.balancestream.state.RecoveredStates;
+import io.balancestream.state.StateRecovery;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.BalanceSnapshot;
 import io.balancestream.events.ChangeKind;
@@ -37,7 +41,10 @@ import io.quarkus.test.junit.QuarkusTest;
 class BalanceStreamTest {
 
     @Inject
-    EventLogReader eventLog;
+    StateRecovery recovery;
+
+    @Inject
+    GroupMembership membership;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -200,18 +207,28 @@ class BalanceStreamTest {
     }
 
     @Test
-    void lastPublishedStatesAreRecoveredFromTheEventTopic() {
+    void lastPublishedStatesAreRecoveredFromTheStateTopic() {
         await().atMost(TIMEOUT).until(() -> !EventTopic.eventsOf("contoso").isEmpty()
                 && !EventTopic.eventsOf("fabrikam").isEmpty());
         BalanceChanged contoso = lastEvent("contoso");
         BalanceChanged fabrikam = lastEvent("fabrikam");
 
-        Map<String, PublishedState> recovered = eventLog.lastPublishedStates(Set.of("contoso", "fabrikam", "unknown"),
-                Duration.ofSeconds(10));
+        int partitions = membership.partitionCount();
+        Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
+        RecoveredStates recovered = recovery.recover(all, Set.of("contoso", "fabrikam", "unknown"),
+                Duration.ofSeconds(10), () -> true);
 
-        assertThat(recovered).containsOnlyKeys("contoso", "fabrikam");
-        assertThat(recovered.get("contoso").sequence()).isGreaterThanOrEqualTo(contoso.getSequence());
-        assertThat(recovered.get("fabrikam")).isEqualTo(BalanceEventMapper.toPublishedState(fabrikam));
+        assertThat(recovered.states()).containsOnlyKeys("contoso", "fabrikam");
+        assertThat(recovered.problems()).isEmpty();
+        assertThat(recovered.states().get("contoso").published().sequence())
+                .isGreaterThanOrEqualTo(contoso.getSequence());
+        StoredState stored = recovered.states().get("fabrikam");
+        assertThat(stored.published()).isEqualTo(BalanceEventMapper.toPublishedState(fabrikam));
+        EventTopic.Event fabrikamRecord = EventTopic.readAll().stream().filter(e -> "fabrikam".equals(e.key()))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(stored.eventOffset()).as("the state points at the event that carried it")
+                .isEqualTo(fabrikamRecord.offset());
+        assertThat(stored.eventPartition()).isEqualTo(fabrikamRecord.partition());
     }
 
     /** Avro's generated equals() cannot compare timestamp fields (AVRO Instant conversion), their encodings can. */

@@ -252,10 +252,11 @@ class FaultToleranceIT {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("quarkus.http.port", Integer.toString(servicePort));
         settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        settings.put("mp.messaging.outgoing.balance-changed.topic", TOPIC);
-        settings.put("mp.messaging.outgoing.balance-changed.delivery.timeout.ms", "5000");
-        settings.put("mp.messaging.outgoing.balance-changed.request.timeout.ms", "2000");
-        settings.put("mp.messaging.outgoing.balance-changed.max.block.ms", "2000");
+        settings.put("balance-stream.kafka.topic", TOPIC);
+        settings.put("balance-stream.kafka.group-id", "fault-test");
+        settings.put("kafka.delivery.timeout.ms", "5000");
+        settings.put("kafka.request.timeout.ms", "2000");
+        settings.put("kafka.max.block.ms", "2000");
         settings.put("balance-stream.poll-interval", "200ms");
         settings.put("balance-stream.http.read-timeout", "1s");
         settings.put("balance-stream.http.initial-backoff", "50ms");

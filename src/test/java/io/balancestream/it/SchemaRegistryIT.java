@@ -64,7 +64,7 @@ class SchemaRegistryIT {
             long polls = Simulator.summaryRequests(TENANT);
             await().atMost(Duration.ofSeconds(60)).until(() -> Simulator.summaryRequests(TENANT) >= polls + 3);
             assertThat(events(registry)).as("baselines recovered from registry-encoded events").hasSize(2);
-            assertThat(service.log()).contains("Recovered the last published state of 1 account(s)");
+            assertThat(service.log()).contains("Recovered 1 account state(s)");
         }
     }
 
@@ -79,10 +79,11 @@ class SchemaRegistryIT {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("quarkus.http.port", Integer.toString(LocalKafkaBroker.freePort()));
         settings.put("kafka.bootstrap.servers", kafka());
-        settings.put("mp.messaging.outgoing.balance-changed.topic", TOPIC);
-        settings.put("mp.messaging.outgoing.balance-changed.value.serializer", AvroKafkaSerializer.class.getName());
-        settings.put("mp.messaging.outgoing.balance-changed.apicurio.registry.url", registry.apiUrl());
-        settings.put("mp.messaging.outgoing.balance-changed.apicurio.registry.auto-register", "true");
+        settings.put("balance-stream.kafka.topic", TOPIC);
+        settings.put("balance-stream.kafka.group-id", "registry-test");
+        settings.put("balance-stream.kafka.value-serializer", AvroKafkaSerializer.class.getName());
+        settings.put("kafka.apicurio.registry.url", registry.apiUrl());
+        settings.put("kafka.apicurio.registry.auto-register", "true");
         settings.put("balance-stream.poll-interval", "300ms");
         settings.put("balance-stream.accounts.registry.tenant-id", TENANT);
         settings.put("balance-stream.accounts.registry.client-id", "registry-client");

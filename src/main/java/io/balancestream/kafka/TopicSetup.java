@@ -1,0 +1,125 @@
+package io.balancestream.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+import io.balancestream.config.BalanceStreamConfig;
+
+/**
+ * The topics the service relies on, checked before it joins the group: created when missing (partitions,
+ * replication factor and min.insync.replicas from {@code balance-stream.kafka.*}, the state topic compacted), and
+ * refused when the state topic exists but would delete state (not compacted).
+ */
+@ApplicationScoped
+public class TopicSetup {
+
+    private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    /** A setting or topic that makes running unsafe; retrying cannot fix it. */
+    public static final class UnsafeTopicException extends RuntimeException {
+        UnsafeTopicException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final KafkaClients clients;
+    private final BalanceStreamConfig.Kafka config;
+
+    @Inject
+    public TopicSetup(KafkaClients clients) {
+        this.clients = clients;
+        this.config = clients.config();
+    }
+
+    /**
+     * @throws UnsafeTopicException when the state topic is not compacted
+     * @throws KafkaException       when Kafka cannot be reached or refuses (retry later)
+     */
+    public void ensureTopics() {
+        String events = config.topic();
+        String state = config.stateTopicName();
+        try (Admin admin = clients.admin()) {
+            Set<String> existing = get(admin.listTopics().names());
+            List<NewTopic> missing = new ArrayList<>();
+            if (!existing.contains(events)) {
+                missing.add(newTopic(events, Map.of()));
+            }
+            if (!existing.contains(state)) {
+                missing.add(newTopic(state, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        // Roll segments hourly so the cleaner keeps the topic near one record per account.
+                        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1")));
+            }
+            for (NewTopic topic : missing) {
+                try {
+                    get(admin.createTopics(List.of(topic)).all());
+                    LOG.infof("Created topic %s: %d partitions, replication factor %s, %s", topic.name(),
+                            topic.numPartitions(), topic.replicationFactor() < 0 ? "broker default"
+                                    : topic.replicationFactor(), topic.configs());
+                } catch (KafkaException e) {
+                    if (!(e instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            checkStateTopic(admin, state);
+        }
+    }
+
+    private NewTopic newTopic(String name, Map<String, String> configs) {
+        Map<String, String> all = new HashMap<>(configs);
+        config.minInsyncReplicas().ifPresent(isr -> all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                Integer.toString(isr)));
+        return new NewTopic(name, java.util.Optional.of(config.partitions()), config.replicationFactor())
+                .configs(all);
+    }
+
+    private void checkStateTopic(Admin admin, String state) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, state);
+        Config topicConfig = get(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        String policy = topicConfig.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+            throw new UnsafeTopicException("State topic " + state + " has cleanup.policy=" + policy + ": it must be "
+                    + "exactly 'compact', or Kafka deletes the last state of quiet accounts and their sequences would "
+                    + "start again. Fix it with: kafka-configs.sh --alter --entity-type topics --entity-name " + state
+                    + " --add-config cleanup.policy=compact (or set balance-stream.kafka.state-topic to another topic)");
+        }
+        TopicDescription description = get(admin.describeTopics(List.of(state)).allTopicNames()).get(state);
+        LOG.infof("State topic %s: %d partitions, compacted", state, description.partitions().size());
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KafkaException kafka ? kafka
+                    : new KafkaException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not answer within " + TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        }
+    }
+}

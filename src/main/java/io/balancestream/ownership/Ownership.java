@@ -1,0 +1,15 @@
+package io.balancestream.ownership;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+
+/** What the publisher needs to know about ownership: whether an account is ours, and the proof to commit with. */
+public interface Ownership {
+
+    boolean owns(String accountId);
+
+    /** Sent with every transaction: Kafka refuses the commit when it is stale. Null before joining the group. */
+    ConsumerGroupMetadata groupMetadata();
+
+    /** Partitions of the state topic (accounts map onto them). */
+    int partitionCount();
+}

@@ -1,0 +1,208 @@
+package io.balancestream.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.BalanceTransition;
+import io.balancestream.balance.ChangeKind;
+import io.balancestream.balance.PublishedState;
+import io.balancestream.balance.SummaryFigures;
+import io.balancestream.config.Cloud;
+import io.balancestream.config.PartnerAccount;
+import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.events.BalanceChanged;
+import io.balancestream.kafka.KafkaClients;
+import io.balancestream.kafka.TestKafka;
+import io.balancestream.kafka.TopicReader;
+import io.balancestream.ownership.GroupMembership;
+import io.balancestream.ownership.Ownership;
+import io.balancestream.ownership.OwnershipListener;
+import io.balancestream.state.RecoveredStates;
+import io.balancestream.state.StateRecovery;
+import io.opentelemetry.api.OpenTelemetry;
+
+/** Transactions against a real broker: event and state commit together, and a fenced instance commits nothing. */
+class TransactionalPublisherTest {
+
+    private static final String ACCOUNT_ID = "acme";
+    private static final PartnerAccount ACCOUNT = new PartnerAccount(ACCOUNT_ID, "tenant", "client", "secret",
+            Cloud.GLOBAL, Cloud.GLOBAL.apiUrl(), Cloud.GLOBAL.tokenUrl("tenant"), Cloud.GLOBAL.scope());
+    private static TestKafka kafka;
+    private final List<GroupMembership> members = new ArrayList<>();
+    private final List<TransactionalPublisher> publishers = new ArrayList<>();
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = TestKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @AfterEach
+    void stop() {
+        publishers.forEach(TransactionalPublisher::stop);
+        members.forEach(member -> member.stop(Duration.ofSeconds(10)));
+    }
+
+    private static TransactionalPublisher.Pending pending(String from, String to, long sequence) {
+        BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
+                Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
+        BalanceChanged event = BalanceEventMapper.toEvent(ACCOUNT, transition, "request", "correlation",
+                Instant.parse("2026-11-29T10:00:00Z"));
+        return new TransactionalPublisher.Pending(event, transition.published());
+    }
+
+    private static BalanceSnapshot snapshot(String amount) {
+        return new BalanceSnapshot(new SummaryFigures(new BigDecimal(amount), "EUR", "€", null, null, null, null,
+                null), List.of());
+    }
+
+    private GroupMembership member(KafkaClients clients) {
+        GroupMembership member = new GroupMembership(clients);
+        members.add(member);
+        member.start(new OwnershipListener() {
+            @Override
+            public void assigned(Set<Integer> partitions, int partitionCount) {
+            }
+
+            @Override
+            public void revoked(Set<Integer> partitions, int partitionCount) {
+            }
+        });
+        return member;
+    }
+
+    private TransactionalPublisher publisher(KafkaClients clients, Ownership ownership) {
+        TransactionalPublisher publisher = new TransactionalPublisher(clients, ownership, "test",
+                OpenTelemetry.noop(), OpenTelemetry.noop().getTracer("test"));
+        publishers.add(publisher);
+        return publisher;
+    }
+
+    private static List<Long> sequences(KafkaClients clients, String topic) {
+        List<Long> sequences = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(clients, "test")) {
+            reader.readToEnd(reader.partitionsOf(topic, Duration.ofSeconds(10)), Duration.ofSeconds(30), () -> true,
+                    record -> sequences.add(new BalanceChangedDeserializer().deserialize(topic, record.value())
+                            .getSequence()));
+        }
+        return sequences;
+    }
+
+    @Test
+    void eventsAndTheirStateCommitTogether() throws Exception {
+        TestKafka.Settings settings = TestKafka.Settings.unique(3);
+        KafkaClients clients = kafka.clients(settings);
+        GroupMembership owner = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> owner.owns(ACCOUNT_ID));
+        TransactionalPublisher publisher = publisher(clients, owner);
+
+        publisher.publish(ACCOUNT_ID, List.of(pending(null, "10.00", 1), pending("10.00", "12.5", 2)), null)
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(sequences(clients, settings.topic())).containsExactly(1L, 2L);
+        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, owner.partitionCount(),
+                Duration.ofSeconds(30));
+        StoredState stored = recovered.states().get(ACCOUNT_ID);
+        assertThat(stored.published().sequence()).isEqualTo(2);
+        assertThat(stored.published().snapshot().total().balanceAmount()).isEqualByComparingTo("12.5");
+        assertThat(recovered.problems()).isEmpty();
+    }
+
+    @Test
+    void anInstanceThatLostItsAccountsToTheGroupCannotCommit() throws Exception {
+        TestKafka.Settings settings = TestKafka.Settings.unique(2);
+        KafkaClients clients = kafka.clients(settings);
+        GroupMembership first = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedPartitions().size() == 2);
+        publisher(clients, first).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
+        // What a paused instance still holds when it wakes up: its old generation.
+        ConsumerGroupMetadata stale = first.groupMetadata();
+
+        first.stop(Duration.ofSeconds(10));
+        GroupMembership second = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.owns(ACCOUNT_ID));
+        Ownership zombie = new Ownership() {
+            @Override
+            public boolean owns(String accountId) {
+                return true;
+            }
+
+            @Override
+            public ConsumerGroupMetadata groupMetadata() {
+                return stale;
+            }
+
+            @Override
+            public int partitionCount() {
+                return 2;
+            }
+        };
+
+        assertThatThrownBy(() -> publisher(clients, zombie).publish(ACCOUNT_ID, List.of(pending("1", "2", 2)),
+                null).get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(PublishException.class)
+                .satisfies(e -> assertThat(((PublishException) e).outcome())
+                        .isEqualTo(PublishException.Outcome.ABORTED));
+
+        assertThat(sequences(clients, settings.topic())).as("read_committed sees nothing of the zombie")
+                .containsExactly(1L);
+        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, 2, Duration.ofSeconds(30));
+        assertThat(recovered.states().get(ACCOUNT_ID).published().sequence()).isEqualTo(1);
+
+        // The rightful owner continues the sequence.
+        publisher(clients, second).publish(ACCOUNT_ID, List.of(pending("1", "3", 2)), null).get(30, TimeUnit.SECONDS);
+        assertThat(sequences(clients, settings.topic())).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void anAccountThisInstanceDoesNotOwnIsNeverSent() {
+        TestKafka.Settings settings = TestKafka.Settings.unique(2);
+        KafkaClients clients = kafka.clients(settings);
+        GroupMembership member = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> member.ownedPartitions().size() == 2);
+        Ownership nothing = new Ownership() {
+            @Override
+            public boolean owns(String accountId) {
+                return false;
+            }
+
+            @Override
+            public ConsumerGroupMetadata groupMetadata() {
+                return member.groupMetadata();
+            }
+
+            @Override
+            public int partitionCount() {
+                return 2;
+            }
+        };
+
+        assertThatThrownBy(() -> publisher(clients, nothing).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null)
+                .get(30, TimeUnit.SECONDS)).cause().isInstanceOf(PublishException.class)
+                .satisfies(e -> assertThat(((PublishException) e).outcome())
+                        .isEqualTo(PublishException.Outcome.NOT_OWNER));
+        assertThat(sequences(clients, settings.topic())).isEmpty();
+    }
+}
