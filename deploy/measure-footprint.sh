@@ -19,7 +19,7 @@ trap cleanup EXIT
 until curl -sf localhost:28080/q/health/live > /dev/null; do sleep 1; done
 
 args=(-Xmx256m -Dquarkus.http.port=28081 -Dkafka.bootstrap.servers=localhost:29092
-      -Dmp.messaging.outgoing.balance-changed.topic=footprint.balance-changed -Dbalance-stream.poll-interval=1s)
+      -Dbalance-stream.kafka.topic=footprint.balance-changed -Dbalance-stream.poll-interval=1s)
 for i in $(seq 1 "$accounts"); do
   base="http://localhost:28080/simulator/footprint-$i"
   args+=(-Dbalance-stream.accounts.a$i.tenant-id=footprint-$i -Dbalance-stream.accounts.a$i.client-id=c$i

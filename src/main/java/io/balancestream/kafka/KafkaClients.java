@@ -71,11 +71,14 @@ public class KafkaClients {
                 "balance-stream-admin")));
     }
 
-    /** A consumer without a group that reads committed records of the partitions it is given. */
-    public KafkaConsumer<String, byte[]> reader(String clientId) {
+    /**
+     * A consumer without a group for the partitions it is given: {@code committed} reads only committed records,
+     * otherwise it sees the high watermark (what {@link TopicReader} reads up to).
+     */
+    public KafkaConsumer<String, byte[]> reader(String clientId, boolean committed) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         overrides.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

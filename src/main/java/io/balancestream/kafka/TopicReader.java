@@ -3,20 +3,13 @@ package io.balancestream.kafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -31,15 +24,15 @@ public final class TopicReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Admin admin;
+    /**
+     * Asks for high watermarks. A consumer, not the admin client: after a leader dies, an admin ListOffsets call
+     * already under way waits out its whole timeout, while the consumer follows the new leader within seconds.
+     */
+    private final KafkaConsumer<String, byte[]> watermarks;
 
     public TopicReader(KafkaClients clients, String clientId) {
-        this(clients.reader(clientId), clients.admin());
-    }
-
-    TopicReader(KafkaConsumer<String, byte[]> consumer, Admin admin) {
-        this.consumer = consumer;
-        this.admin = admin;
+        this.consumer = clients.reader(clientId, true);
+        this.watermarks = clients.reader(clientId + "-watermarks", false);
     }
 
     public List<TopicPartition> partitionsOf(String topic, Duration timeout) {
@@ -49,23 +42,7 @@ public final class TopicReader implements AutoCloseable {
 
     /** High watermarks (read_uncommitted end offsets) of the partitions. */
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(partition -> request.put(partition, OffsetSpec.latest()));
-        try {
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
-                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .forEach((partition, info) -> ends.put(partition, info.offset()));
-            return ends;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KafkaException kafka ? kafka
-                    : new KafkaException("listing offsets failed", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("listing the end offsets of " + partitions + " took longer than " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
-        }
+        return watermarks.endOffsets(partitions, timeout);
     }
 
     /**
@@ -108,6 +85,6 @@ public final class TopicReader implements AutoCloseable {
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(2));
-        admin.close(Duration.ofSeconds(2));
+        watermarks.close(Duration.ofSeconds(2));
     }
 }

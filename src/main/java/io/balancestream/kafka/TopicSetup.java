@@ -67,8 +67,10 @@ public class TopicSetup {
             if (!existing.contains(state)) {
                 missing.add(newTopic(state, Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        // Roll segments hourly so the cleaner keeps the topic near one record per account.
+                        // Small segments, rolled at least hourly: the cleaner keeps the topic near one record per
+                        // account, so recovery reads about as many records as there are accounts.
                         TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+                        TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1")));
             }
             for (NewTopic topic : missing) {

@@ -30,23 +30,62 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path directory;
+    private final int nodeId;
     private final int port;
     private final int controllerPort;
+    private final String voters;
+    private final String clusterId;
+    private final int replicationFactor;
     private Process process;
 
-    private LocalKafkaBroker(Path directory, int port, int controllerPort) {
+    private LocalKafkaBroker(Path directory, int nodeId, int port, int controllerPort, String voters,
+            String clusterId, int replicationFactor) {
         this.directory = directory;
+        this.nodeId = nodeId;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.voters = voters;
+        this.clusterId = clusterId;
+        this.replicationFactor = replicationFactor;
     }
 
     /** Formats {@code directory} on first use, starts the broker and waits until it serves requests. */
     public static LocalKafkaBroker start(Path directory, int port) {
-        LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), port == 0 ? freePort() : port,
-                freePort());
+        int controllerPort = freePort();
+        LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), 1, port == 0 ? freePort() : port,
+                controllerPort, "1@localhost:" + controllerPort, Uuid.randomUuid().toString(), 1);
         broker.format();
         broker.start();
         return broker;
+    }
+
+    /**
+     * A cluster of {@code size} nodes, each broker and controller, all voters of one KRaft quorum, internal topics
+     * replicated to every node (min.insync.replicas 2). Started together: a quorum needs a majority to come up.
+     */
+    public static List<LocalKafkaBroker> startCluster(Path directory, int size) {
+        List<Integer> controllerPorts = new ArrayList<>();
+        StringBuilder voters = new StringBuilder();
+        for (int id = 1; id <= size; id++) {
+            int controllerPort = freePort();
+            controllerPorts.add(controllerPort);
+            voters.append(id == 1 ? "" : ",").append(id).append("@localhost:").append(controllerPort);
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        List<LocalKafkaBroker> nodes = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            LocalKafkaBroker node = new LocalKafkaBroker(directory.resolve("node-" + id).toAbsolutePath(), id,
+                    freePort(), controllerPorts.get(id - 1), voters.toString(), clusterId, size);
+            node.format();
+            node.launch();
+            nodes.add(node);
+        }
+        nodes.forEach(LocalKafkaBroker::awaitReady);
+        return nodes;
+    }
+
+    public int nodeId() {
+        return nodeId;
     }
 
     public String bootstrapServers() {
@@ -66,6 +105,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (isRunning()) {
             return;
         }
+        launch();
+        awaitReady();
+    }
+
+    private synchronized void launch() {
         writeConfig();
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
@@ -77,7 +121,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the Kafka broker JVM", e);
         }
-        awaitReady();
     }
 
     /** Stops the broker cleanly (SIGTERM) and waits for it. */
@@ -107,7 +150,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         writeConfig();
         List<String> command = List.of(javaExecutable(), "-Xmx256m", "-cp", readClasspath(),
-                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config().toString());
+                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config().toString());
         try {
             Process format = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("format.log").toFile()))
@@ -128,8 +171,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private void writeConfig() {
         String config = String.join("\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@localhost:" + controllerPort,
+                "node.id=" + nodeId,
+                "controller.quorum.voters=" + voters,
                 "listeners=PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://localhost:" + port,
                 "controller.listener.names=CONTROLLER",
@@ -137,11 +180,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + directory.resolve("data"),
                 "num.partitions=1",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "offsets.topic.replication.factor=" + replicationFactor,
+                "default.replication.factor=" + replicationFactor,
+                "transaction.state.log.replication.factor=" + replicationFactor,
+                "transaction.state.log.min.isr=" + Math.min(2, replicationFactor),
+                "share.coordinator.state.topic.replication.factor=" + replicationFactor,
+                "share.coordinator.state.topic.min.isr=" + Math.min(2, replicationFactor),
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "");
@@ -157,7 +201,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return directory.resolve("server.properties");
     }
 
-    private void awaitReady() {
+    private synchronized void awaitReady() {
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

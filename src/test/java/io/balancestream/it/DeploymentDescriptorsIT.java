@@ -47,26 +47,33 @@ class DeploymentDescriptorsIT {
             Pattern.compile("balance\\.stream\\.(poll\\.interval|application\\.name|polling\\.enabled|"
                     + "health\\.failure\\.grace\\.period|http\\.(connect\\.timeout|read\\.timeout|max\\.attempts|"
                     + "initial\\.backoff|max\\.backoff))"),
+            Pattern.compile("balance\\.stream\\.kafka\\.(topic|state\\.topic|group\\.id|partitions|replication\\.factor|"
+                    + "min\\.insync\\.replicas|value\\.serializer|transaction\\.timeout|session\\.timeout)"),
             Pattern.compile("kafka\\.bootstrap\\.servers"),
-            Pattern.compile("mp\\.messaging\\.outgoing\\.balance\\.changed\\.topic"),
             Pattern.compile("quarkus\\.profile"));
 
     @Test
     void kubernetesManifestsAreValidAndConsistent() throws IOException {
         Map<String, JsonNode> byKind = new HashMap<>();
-        for (String file : List.of("configmap.yaml", "secret.yaml", "deployment.yaml", "service.yaml",
-                "servicemonitor.yaml")) {
+        for (String file : List.of("configmap.yaml", "secret.yaml", "deployment.yaml", "poddisruptionbudget.yaml",
+                "service.yaml", "servicemonitor.yaml")) {
             JsonNode manifest = YAML.readTree(KUBERNETES.resolve(file).toFile());
             assertThat(manifest.path("apiVersion").asText()).as(file).isNotEmpty();
             assertThat(manifest.path("metadata").path("name").asText()).as(file).isNotEmpty();
             byKind.put(manifest.path("kind").asText(), manifest);
         }
-        assertThat(byKind).containsKeys("ConfigMap", "Secret", "Deployment", "Service", "ServiceMonitor");
+        assertThat(byKind).containsKeys("ConfigMap", "Secret", "Deployment", "PodDisruptionBudget", "Service",
+                "ServiceMonitor");
         JsonNode kustomization = YAML.readTree(KUBERNETES.resolve("kustomization.yaml").toFile());
         kustomization.path("resources").forEach(resource -> assertThat(KUBERNETES.resolve(resource.asText())).exists());
 
         JsonNode deployment = byKind.get("Deployment");
-        assertThat(deployment.at("/spec/replicas").asInt()).as("one instance per set of accounts").isEqualTo(1);
+        assertThat(deployment.at("/spec/replicas").asInt()).as("instances share the accounts").isEqualTo(2);
+        assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+        assertThat(deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+        assertThat(byKind.get("PodDisruptionBudget").at("/spec/selector/matchLabels"))
+                .isEqualTo(deployment.at("/spec/selector/matchLabels"));
+        assertThat(byKind.get("PodDisruptionBudget").at("/spec/maxUnavailable").asInt()).isEqualTo(1);
         JsonNode pod = deployment.at("/spec/template/spec");
         JsonNode container = pod.path("containers").get(0);
         assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
@@ -114,7 +121,12 @@ class DeploymentDescriptorsIT {
     void dockerComposeWiresRealImagesPortsAndSettings() throws IOException {
         JsonNode services = YAML.readTree(Path.of("docker-compose.yml").toFile()).path("services");
         assertThat(services.fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("kafka", "schema-registry", "simulator", "balance-stream");
+                .containsExactlyInAnyOrder("kafka", "schema-registry", "simulator", "balance-stream",
+                        "balance-stream-2");
+        assertThat(services.at("/balance-stream-2/image").asText()).isEqualTo(services.at("/balance-stream/image")
+                .asText());
+        assertThat(services.at("/balance-stream-2/environment")).as("the same configuration, so they share")
+                .isEqualTo(services.at("/balance-stream/environment"));
 
         assertThat(services.at("/kafka/image").asText()).isEqualTo("apache/kafka:" + kafkaVersionOfTheBuild());
         assertThat(services.at("/schema-registry/image").asText()).startsWith("quay.io/apicurio/apicurio-registry:3.");
@@ -140,12 +152,24 @@ class DeploymentDescriptorsIT {
         environment.replaceAll((key, value) -> value.replace("kafka:19092", kafka())
                 .replace("http://simulator:8080", "http://localhost:" + simulatorPort));
         environment.put("BALANCE_STREAM_POLL_INTERVAL", "1s");
-        try (ServiceProcess service = new ServiceProcess(Map.of("quarkus.http.port",
-                Integer.toString(LocalKafkaBroker.freePort())), environment,
-                Path.of("target", "deploy-it", "compose-env.log")).start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Published event 1 of account "
-                    + "contoso") && service.log().contains("Published event 1 of account fabrikam"));
-            assertThat(service.log()).doesNotContain("compose-only-secret");
+        int firstPort = LocalKafkaBroker.freePort();
+        int secondPort = LocalKafkaBroker.freePort();
+        try (ServiceProcess first = new ServiceProcess(Map.of("quarkus.http.port", Integer.toString(firstPort)),
+                environment, Path.of("target", "deploy-it", "compose-env-1.log")).start();
+                ServiceProcess second = new ServiceProcess(Map.of("quarkus.http.port", Integer.toString(secondPort)),
+                        environment, Path.of("target", "deploy-it", "compose-env-2.log")).start()) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                String logs = first.log() + second.log();
+                return logs.contains("Published event 1 of account contoso")
+                        && logs.contains("Published event 1 of account fabrikam")
+                        && InstanceHealth.ownedPartitions(firstPort).size() + InstanceHealth.ownedPartitions(secondPort).size() == 6;
+            });
+            String logs = first.log() + second.log();
+            assertThat(logs).doesNotContain("compose-only-secret");
+            assertThat(Pattern.compile("Published event 1 of account contoso").matcher(logs).results().count())
+                    .as("one instance publishes each account").isEqualTo(1);
+            assertThat(InstanceHealth.ownedPartitions(firstPort)).as("the instances share the partitions").isNotEmpty()
+                    .doesNotContainAnyElementsOf(InstanceHealth.ownedPartitions(secondPort));
         }
     }
 

@@ -53,6 +53,11 @@ final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** The HTTP port it was given ({@code quarkus.http.port}). */
+    int httpPort() {
+        return Integer.parseInt(settings.get("quarkus.http.port"));
+    }
+
     /** SIGKILL: no shutdown hook, no flush, like a crash or an OOM kill. */
     void kill() {
         process.destroyForcibly();
@@ -63,6 +68,30 @@ final class ServiceProcess implements AutoCloseable {
     void stop() {
         process.destroy();
         waitForExit();
+    }
+
+    /** SIGSTOP: the JVM freezes, as a paused pod or a long GC pause does; its sockets stay open. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the frozen JVM goes on where it stopped, unaware of the time that passed. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     boolean isAlive() {

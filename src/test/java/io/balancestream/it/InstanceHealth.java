@@ -1,0 +1,31 @@
+package io.balancestream.it;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What an instance says about itself on its readiness endpoint. */
+final class InstanceHealth {
+
+    private static final Pattern OWNED = Pattern.compile("\"owned-partitions\"\\s*:\\s*\"\\[([^\\]]*)\\]\"");
+
+    private InstanceHealth() {
+    }
+
+    /** The partitions the instance listening on {@code port} owns; empty when none or when it does not answer. */
+    static List<String> ownedPartitions(int port) {
+        String body;
+        try {
+            body = given().port(port).get("/q/health/ready").asString();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        Matcher partitions = OWNED.matcher(body);
+        if (!partitions.find() || partitions.group(1).isBlank()) {
+            return List.of();
+        }
+        return List.of(partitions.group(1).split(",\\s*"));
+    }
+}

@@ -1,0 +1,39 @@
+package io.balancestream.it;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.balancestream.simulator.LocalKafkaBroker;
+
+/** Settings of a packaged service that polls simulated tenants of the test application's simulator. */
+final class ServiceSettings {
+
+    private ServiceSettings() {
+    }
+
+    /**
+     * @param tenantOf the simulated tenant of each account id
+     */
+    static Map<String, String> of(String bootstrapServers, String topic, String groupId, Collection<String> accounts,
+            java.util.function.Function<String, String> tenantOf) {
+        int simulatorPort = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("quarkus.http.port", Integer.toString(LocalKafkaBroker.freePort()));
+        settings.put("kafka.bootstrap.servers", bootstrapServers);
+        settings.put("balance-stream.kafka.topic", topic);
+        settings.put("balance-stream.kafka.group-id", groupId);
+        for (String account : accounts) {
+            String prefix = "balance-stream.accounts." + account + ".";
+            String base = "http://localhost:" + simulatorPort + "/simulator/" + tenantOf.apply(account);
+            settings.put(prefix + "tenant-id", tenantOf.apply(account));
+            settings.put(prefix + "client-id", "client-" + account);
+            settings.put(prefix + "client-secret", "it-secret-" + account);
+            settings.put(prefix + "api-url", base);
+            settings.put(prefix + "token-url", base + "/oauth2/v2.0/token");
+        }
+        return settings;
+    }
+}
