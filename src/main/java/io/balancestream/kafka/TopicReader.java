@@ -42,6 +42,8 @@ public final class TopicReader implements AutoCloseable {
 
     /** High watermarks (read_uncommitted end offsets) of the partitions. */
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+        // Assigned, so the consumer keeps the answer instead of warning that it has no use for it.
+        watermarks.assign(partitions);
         return watermarks.endOffsets(partitions, timeout);
     }
 

@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
@@ -43,6 +43,7 @@ public class GroupMembership implements Ownership {
     private static final Logger LOG = Logger.getLogger(GroupMembership.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaClients clients;
     private final String stateTopic;
@@ -139,7 +140,8 @@ public class GroupMembership implements Ownership {
 
     private void run(OwnershipListener listener) {
         while (running) {
-            try (KafkaConsumer<String, byte[]> member = clients.groupMember(memberName)) {
+            KafkaConsumer<String, byte[]> member = clients.groupMember(memberName);
+            try {
                 consumer = member;
                 member.subscribe(List.of(stateTopic), new Rebalance(member, listener));
                 LOG.infof("Joining consumer group %s on %s as %s", clients.config().groupId(), stateTopic,
@@ -150,12 +152,20 @@ public class GroupMembership implements Ownership {
                     noteContact(member);
                 }
             } catch (WakeupException e) {
-                // stop() was called; closing the consumer above left the group and revoked what we owned
-            } catch (KafkaException | IllegalStateException e) {
+                // stop() was called
+            } catch (RuntimeException e) {
+                // Whatever failed (Kafka, a recovery that timed out), membership starts over: never a dead thread.
                 LOG.errorf("Group membership failed, joining again in %s: %s", RETRY, e.toString());
                 loseAll(listener);
                 pause();
             } finally {
+                // Leaving the group revokes what this instance owned (the listener stops those accounts); bounded,
+                // so a stop with Kafka unreachable still ends in time.
+                try {
+                    member.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                } catch (RuntimeException e) {
+                    LOG.debugf("Closing the group member: %s", e.toString());
+                }
                 consumer = null;
                 groupMetadata = null;
                 lastContact = null;

@@ -58,6 +58,7 @@ public class PollingScheduler implements OwnershipListener {
     private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, Cancellable> loops = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private volatile Cancellable setup;
 
     @Inject
     PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, KafkaClients kafka, TopicSetup topics,
@@ -83,12 +84,12 @@ public class PollingScheduler implements OwnershipListener {
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
                 + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
                 config.kafka().groupId());
-        Uni.createFrom().item(() -> {
+        setup = Uni.createFrom().item(() -> {
             topics.ensureTopics();
             return true;
         })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException)).invoke(e -> LOG.errorf(
+                .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException)).invoke(e -> LOG.warnf(
                         "Cannot check the Kafka topics yet, polling waits for Kafka: %s", e.toString()))
                 .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException) && running).retry()
                 .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
@@ -97,13 +98,18 @@ public class PollingScheduler implements OwnershipListener {
                         membership.start(this);
                     }
                 }, failure -> {
-                    LOG.error(failure.getMessage());
-                    Quarkus.asyncExit(1);
+                    if (running) {
+                        LOG.error(failure.getMessage());
+                        Quarkus.asyncExit(1);
+                    }
                 });
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         running = false;
+        if (setup != null) {
+            setup.cancel();
+        }
         membership.stop(STOP_TIMEOUT);
         loops.values().forEach(Cancellable::cancel);
         loops.clear();

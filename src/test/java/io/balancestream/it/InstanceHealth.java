@@ -19,7 +19,8 @@ final class InstanceHealth {
         String body;
         try {
             body = given().port(port).get("/q/health/ready").asString();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // not listening yet (RestAssured throws the connect failure unchecked)
             return List.of();
         }
         Matcher partitions = OWNED.matcher(body);

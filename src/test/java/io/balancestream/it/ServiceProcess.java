@@ -34,6 +34,12 @@ final class ServiceProcess implements AutoCloseable {
         this.settings = settings;
         this.environment = environment;
         this.log = log;
+        try {
+            // One log per process object: its restarts append, an earlier build's run does not count.
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     ServiceProcess start() {
