@@ -43,6 +43,8 @@ public final class InvoiceSummaryParser {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // {"balanceAmount": 1, "balanceAmount": 2} is ambiguous: refuse it rather than pick one.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     public InvoiceSummaryParser() {

@@ -23,6 +23,13 @@ public interface BalanceStreamConfig {
     @WithDefault("true")
     boolean pollingEnabled();
 
+    /**
+     * Allows plain-http Partner Center and token URLs outside dev and test (loopback addresses always may): for a
+     * closed test network only, loudly logged.
+     */
+    @WithDefault("false")
+    boolean allowPlainHttp();
+
     /** Time between the end of one poll of an account and the start of the next. */
     @WithDefault("5m")
     Duration pollInterval();
@@ -142,5 +149,16 @@ public interface BalanceStreamConfig {
 
         @WithDefault("30s")
         Duration maxBackoff();
+
+        /**
+         * The most one fetch may take, token, request, body and retries included: a server that trickles its answer
+         * (which no idle timeout notices) fails the poll after this, and the next poll starts on time.
+         */
+        @WithDefault("2m")
+        Duration pollTimeout();
+
+        /** The longest pause a 429's Retry-After can impose on an account; longer or garbage values are capped. */
+        @WithDefault("1h")
+        Duration maxRetryAfter();
     }
 }

@@ -15,7 +15,17 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         Objects.requireNonNull(clientSecret, "clientSecret");
     }
 
+    /** Plain HTTP refused: a typo must not send a client secret in clear text. */
     public static PartnerAccount from(String accountId, BalanceStreamConfig.Account account) {
+        return from(accountId, account, false);
+    }
+
+    /**
+     * @param plainHttpAllowed true in dev and test, or when {@code balance-stream.allow-plain-http} says so;
+     *                         loopback addresses may always use plain HTTP (a local proxy, a sidecar)
+     */
+    public static PartnerAccount from(String accountId, BalanceStreamConfig.Account account,
+            boolean plainHttpAllowed) {
         String key = "balance-stream.accounts." + accountId + ".";
         requireText(key + "tenant-id", account.tenantId());
         requireText(key + "client-id", account.clientId());
@@ -25,8 +35,8 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         Cloud cloud = account.cloud();
         URI apiUrl = account.apiUrl().orElse(cloud.apiUrl());
         URI tokenUrl = account.tokenUrl().orElse(cloud.tokenUrl(account.tenantId()));
-        requireHttpUrl(key + "api-url", apiUrl);
-        requireHttpUrl(key + "token-url", tokenUrl);
+        requireHttpUrl(key + "api-url", apiUrl, plainHttpAllowed);
+        requireHttpUrl(key + "token-url", tokenUrl, plainHttpAllowed);
         return new PartnerAccount(accountId, account.tenantId(), account.clientId(), account.clientSecret(), cloud,
                 apiUrl, tokenUrl, account.scope().orElse(cloud.scope()));
     }
@@ -37,11 +47,21 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         }
     }
 
-    private static void requireHttpUrl(String key, URI url) {
+    private static void requireHttpUrl(String key, URI url, boolean plainHttpAllowed) {
         String scheme = url.getScheme();
         if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme)) || url.getHost() == null) {
             throw new IllegalArgumentException(key + " must be an absolute http(s) URL, was " + url);
         }
+        if ("http".equalsIgnoreCase(scheme) && !plainHttpAllowed && !isLoopback(url.getHost())) {
+            throw new IllegalArgumentException(key + " is plain http (" + url + "): the client secret and tokens "
+                    + "would travel in clear text; use https, or set balance-stream.allow-plain-http=true");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return "localhost".equalsIgnoreCase(bare) || bare.startsWith("127.") || "::1".equals(bare)
+                || "0:0:0:0:0:0:0:1".equals(bare);
     }
 
     @Override

@@ -44,7 +44,40 @@ public final class SecretRedactingFilter implements Filter {
                 extRecord.setParameters(null);
             }
         }
+        // An attached exception is printed too (message and causes): it gets the same treatment.
+        record.setThrown(redact(record.getThrown(), 0));
         return true;
+    }
+
+    /** The throwable itself when nothing in its chain needs masking, else a copy with masked messages. */
+    Throwable redact(Throwable thrown, int depth) {
+        if (thrown == null || depth > 20) {
+            return thrown;
+        }
+        Throwable cause = thrown.getCause() == thrown ? null : redact(thrown.getCause(), depth + 1);
+        String message = thrown.getMessage();
+        String masked = redact(message);
+        if (java.util.Objects.equals(message, masked) && cause == thrown.getCause()) {
+            return thrown;
+        }
+        Throwable copy = new RedactedThrowable(thrown.getClass().getName(), masked, cause);
+        copy.setStackTrace(thrown.getStackTrace());
+        return copy;
+    }
+
+    /** Prints as the original would (its class name, the masked message), with the original stack trace. */
+    static final class RedactedThrowable extends RuntimeException {
+        private final String type;
+
+        RedactedThrowable(String type, String message, Throwable cause) {
+            super(message, cause, false, true);
+            this.type = type;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage() == null ? type : type + ": " + getMessage();
+        }
     }
 
     String redact(String message) {

@@ -22,4 +22,17 @@ public final class PublishException extends RuntimeException {
     public Outcome outcome() {
         return outcome;
     }
+
+    /**
+     * True when Kafka answered and said no for a reason that waiting does not cure (record too large, not
+     * authorized, invalid topic): a person must act. False when Kafka was unreachable or slow, or fenced us.
+     */
+    public boolean refusedByKafka() {
+        Throwable cause = getCause();
+        return cause instanceof org.apache.kafka.common.errors.ApiException
+                && !(cause instanceof org.apache.kafka.common.errors.RetriableException)
+                && !(cause instanceof org.apache.kafka.common.errors.ProducerFencedException)
+                && !(cause instanceof org.apache.kafka.clients.consumer.CommitFailedException)
+                && !(cause instanceof org.apache.kafka.common.errors.RebalanceInProgressException);
+    }
 }

@@ -32,6 +32,7 @@ public final class PartnerCenterClient {
     private static final Logger LOG = Logger.getLogger(PartnerCenterClient.class);
     private static final Pattern RETRY_IN_SECONDS = Pattern.compile("(?i)try again in (\\d+) seconds?");
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
+    private static final Duration MAX_DURATION = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final PartnerAccount account;
     private final PartnerCenterApi api;
@@ -60,7 +61,13 @@ public final class PartnerCenterClient {
      *              the MS-RequestId of the latest attempt
      */
     public Uni<SummaryResponse> fetchSummary(String correlationId, Context trace) {
-        return attempt(correlationId, trace, newRequestId(), 1, false);
+        Duration deadline = http.pollTimeout();
+        return attempt(correlationId, trace, newRequestId(), 1, false)
+                // Cancels whatever is still under way (a token request, a trickling body).
+                .ifNoItem().after(deadline).failWith(() -> new PartnerCenterException(
+                        PartnerCenterException.Reason.TIMEOUT, "no complete answer for account "
+                                + account.accountId() + " within " + deadline
+                                + " (balance-stream.http.poll-timeout), token request and retries included", null));
     }
 
     private Uni<SummaryResponse> attempt(String correlationId, Context trace, String requestId, int attempt,
@@ -90,7 +97,7 @@ public final class PartnerCenterClient {
         }
         String body = errorBody(response);
         if (status == 429) {
-            Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"), body);
+            Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"), body, http.maxRetryAfter());
             return Uni.createFrom().failure(new PartnerCenterException(PartnerCenterException.Reason.THROTTLED,
                     "Partner Center throttled account " + account.accountId() + " (429), retry after "
                             + retryAfter.toSeconds() + " s",
@@ -145,28 +152,48 @@ public final class PartnerCenterClient {
                 requestId);
     }
 
-    /** Retry-After in seconds or as an HTTP date; else the "Try again in N seconds" of the throttling body. */
-    static Duration retryAfter(String header, String body) {
-        if (header != null && !header.isBlank()) {
-            String value = header.strip();
-            if (value.chars().allMatch(Character::isDigit)) {
-                return Duration.ofSeconds(Long.parseLong(value));
-            }
-            try {
-                Duration until = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException e) {
-                // fall through to the body
-            }
-        }
-        if (body != null) {
+    /**
+     * Retry-After in seconds or as a future HTTP date; else the "Try again in N seconds" of the throttling body;
+     * else a minute. Never longer than {@code cap}; a past date or garbage counts as absent.
+     */
+    static Duration retryAfter(String header, String body, Duration cap) {
+        Duration asked = fromHeader(header);
+        if (asked == null && body != null) {
             Matcher matcher = RETRY_IN_SECONDS.matcher(body);
             if (matcher.find()) {
-                return Duration.ofSeconds(Long.parseLong(matcher.group(1)));
+                asked = seconds(matcher.group(1));
             }
         }
-        return DEFAULT_RETRY_AFTER;
+        if (asked == null) {
+            asked = DEFAULT_RETRY_AFTER;
+        }
+        return asked.compareTo(cap) > 0 ? cap : asked;
+    }
+
+    private static Duration fromHeader(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        if (value.chars().allMatch(Character::isDigit)) {
+            return seconds(value);
+        }
+        try {
+            Duration until = Duration.between(ZonedDateTime.now(),
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return until.isNegative() || until.isZero() ? null : until;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Digits as seconds; more than a long holds is as good as forever (the caller caps it). */
+    private static Duration seconds(String digits) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(digits));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return MAX_DURATION;
+        }
     }
 
     /** Error bodies arrive unread (the entity is only converted for success); read them leniently. */

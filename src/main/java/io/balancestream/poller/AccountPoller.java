@@ -193,8 +193,13 @@ final class AccountPoller {
                         case ABORTED -> {
                         }
                     }
-                    return new PollFailure("publish", last.getRequestId(), "event(s) " + changes.get(0).event()
-                            .getSequence() + ".." + last.getSequence() + " not committed ("
+                    String events = "event(s) " + changes.get(0).event().getSequence() + ".." + last.getSequence();
+                    if (failure.refusedByKafka()) {
+                        return new PollFailure("publish_refused", last.getRequestId(), "Kafka refused " + events
+                                + " (" + failure.getMessage() + "); they wait and are sent again every poll, so the "
+                                + "account resumes by itself once the cause is fixed (topic settings, ACLs)");
+                    }
+                    return new PollFailure("publish", last.getRequestId(), events + " not committed ("
                             + failure.outcome().name().toLowerCase(Locale.ROOT) + "): " + failure.getMessage());
                 });
     }
@@ -216,7 +221,7 @@ final class AccountPoller {
         }
         LOG.errorf("Poll of account %s failed (%s), correlation %s, request %s: %s", accountId(), cause,
                 correlationId, requestId == null ? "-" : requestId, failure.getMessage());
-        return new PollOutcome(cause, waitAtLeast);
+        return new PollOutcome(cause, waitAtLeast, failure.getMessage());
     }
 
     /** A failure of this poll with the request id for the log line; no stack trace, the message says it all. */

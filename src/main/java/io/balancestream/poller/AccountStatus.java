@@ -10,6 +10,8 @@ public final class AccountStatus {
     private final int partition;
     private final Clock clock;
     private volatile String problem;
+    private final Instant ownedSince;
+    private volatile Instant nextPollDue;
     private volatile Instant lastSuccess;
     private volatile Instant failingSince;
     private volatile String lastResult;
@@ -18,13 +20,14 @@ public final class AccountStatus {
     AccountStatus(String accountId, int partition, Clock clock) {
         this.accountId = accountId;
         this.partition = partition;
+        this.ownedSince = clock.instant();
         this.clock = clock;
     }
 
     void record(PollOutcome outcome) {
         Instant now = clock.instant();
         polls++;
-        lastResult = outcome.result();
+        lastResult = outcome.detail() == null ? outcome.result() : outcome.result() + " (" + outcome.detail() + ")";
         if (outcome.succeeded()) {
             lastSuccess = now;
             failingSince = null;
@@ -51,6 +54,20 @@ public final class AccountStatus {
         this.problem = description;
     }
 
+    /** When this instance started polling the account. */
+    public Instant ownedSince() {
+        return ownedSince;
+    }
+
+    /** When the next poll should start (set as each poll completes); null before the first completed poll. */
+    public Instant nextPollDue() {
+        return nextPollDue;
+    }
+
+    void nextPollDue(Instant due) {
+        this.nextPollDue = due;
+    }
+
     /** When the account last polled successfully; null before its first success. */
     public Instant lastSuccess() {
         return lastSuccess;
@@ -61,7 +78,10 @@ public final class AccountStatus {
         return failingSince;
     }
 
-    /** The last poll's result: {@code published}, {@code unchanged} or a failure cause; null before the first. */
+    /**
+     * The last poll's result: {@code published}, {@code unchanged} or a failure cause with what went wrong; null
+     * before the first.
+     */
     public String lastResult() {
         return lastResult;
     }

@@ -16,7 +16,8 @@ import io.balancestream.ownership.GroupMembership;
 
 /**
  * Ready when this instance is a member of the group (it has heard from Kafka within the session timeout) and no
- * account it owns has been failing for longer than {@code balance-stream.health.failure-grace-period}. The
+ * account it owns has been failing, or has gone without a completed poll, for longer than
+ * {@code balance-stream.health.failure-grace-period} (past the time its next poll was due). The
  * response names the member, the partitions and accounts it owns, and each account's last result; never a secret.
  */
 @Readiness
@@ -29,7 +30,6 @@ public class AccountsReadinessCheck implements HealthCheck {
     private final Duration sessionTimeout;
     private final boolean pollingEnabled;
     private final Clock clock = Clock.systemUTC();
-    private final Instant startedAt = clock.instant();
 
     AccountsReadinessCheck(PollingScheduler scheduler, GroupMembership membership, BalanceStreamConfig config) {
         this.scheduler = scheduler;
@@ -56,8 +56,16 @@ public class AccountsReadinessCheck implements HealthCheck {
             response.down().withData("kafka", "no contact with the group coordinator since " + contact);
         }
         for (AccountStatus status : scheduler.statuses().values()) {
+            // A loop that died or hangs records nothing: judge by when the next poll was due as well.
+            Instant due = status.nextPollDue() != null ? status.nextPollDue() : status.ownedSince();
+            if (Duration.between(due, now).compareTo(gracePeriod) > 0) {
+                response.down().withData(status.accountId(), "no poll completed since "
+                        + (status.nextPollDue() == null ? "it was assigned at " + status.ownedSince()
+                                : "the one due at " + due) + (status.problem() == null ? "" : "; " + status.problem()));
+                continue;
+            }
             Instant troubleSince = status.failingSince() != null ? status.failingSince()
-                    : status.lastSuccess() == null ? startedAt : null;
+                    : status.lastSuccess() == null ? status.ownedSince() : null;
             boolean failing = troubleSince != null && Duration.between(troubleSince, now).compareTo(gracePeriod) > 0;
             String result = status.lastResult() == null ? "not polled yet" : status.lastResult();
             String problem = status.problem() == null ? "" : "; " + status.problem();

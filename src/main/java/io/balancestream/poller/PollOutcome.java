@@ -10,14 +10,15 @@ import java.util.Optional;
  *                 {@code server_error}, {@code throttled}, {@code unauthorized}, {@code rejected}, {@code token},
  *                 {@code invalid_body}, {@code unrepresentable_amount}, {@code publish})
  * @param waitAtLeast set when Partner Center asked for a pause (429 Retry-After)
+ * @param detail      what went wrong, for people (never a secret); null on success
  */
-public record PollOutcome(String result, Optional<Duration> waitAtLeast) {
+public record PollOutcome(String result, Optional<Duration> waitAtLeast, String detail) {
 
     public static final String PUBLISHED = "published";
     public static final String UNCHANGED = "unchanged";
 
     public static PollOutcome of(String result) {
-        return new PollOutcome(result, Optional.empty());
+        return new PollOutcome(result, Optional.empty(), null);
     }
 
     public boolean succeeded() {

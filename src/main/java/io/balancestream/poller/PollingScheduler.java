@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
 import io.balancestream.config.PartnerAccounts;
+import io.balancestream.config.SettingsValidator;
 import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicSetup;
@@ -79,6 +80,7 @@ public class PollingScheduler implements OwnershipListener {
             LOG.warn("balance-stream.polling-enabled is false: no account is polled");
             return;
         }
+        SettingsValidator.check(config);
         kafka.requireBootstrapServers();
         running = true;
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
@@ -166,14 +168,25 @@ public class PollingScheduler implements OwnershipListener {
     }
 
     private void startLoop(PartnerAccount account, AccountStatus status) {
-        Cancellable loop = clients.clientFor(account)
+        // Setting up an account's clients costs milliseconds each: not on the group member's thread.
+        Cancellable loop = Uni.createFrom().deferred(() -> clients.clientFor(account))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().invoke(e -> LOG.errorf("Cannot set up the clients of account %s yet: %s",
+                        account.accountId(), e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely()
                 .map(client -> {
                     AccountPoller poller = new AccountPoller(client, context, status);
                     context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })
                 .onItem().transformToMulti(poller -> Uni.createFrom().deferred(poller::pollOnce)
-                        .chain(outcome -> Uni.createFrom().voidItem().onItem().delayIt().by(nextDelay(outcome)))
+                        // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
+                        .onFailure().recoverWithItem(failure -> unexpected(account, failure))
+                        .chain(outcome -> {
+                            Duration delay = nextDelay(outcome);
+                            status.nextPollDue(context.clock().instant().plus(delay));
+                            return Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+                        })
                         .repeat().indefinitely())
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.errorf(failure, "Polling loop of account %s stopped", account.accountId()));
@@ -183,6 +196,12 @@ public class PollingScheduler implements OwnershipListener {
         }
     }
 
+    private static PollOutcome unexpected(PartnerAccount account, Throwable failure) {
+        LOG.errorf(failure, "Poll of account %s failed unexpectedly; polling goes on", account.accountId());
+        return PollOutcome.of("unexpected");
+    }
+
+    /** The poll interval, or longer when Partner Center asked for a pause (already capped by max-retry-after). */
     private Duration nextDelay(PollOutcome outcome) {
         Duration interval = config.pollInterval();
         return outcome.waitAtLeast().filter(wait -> wait.compareTo(interval) > 0).orElse(interval);

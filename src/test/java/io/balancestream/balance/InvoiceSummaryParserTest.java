@@ -145,7 +145,9 @@ class InvoiceSummaryParserTest {
             "{\"balanceAmount\": 11.5e3000000000, \"currencyCode\": \"USD\"}",
             "{\"balanceAmount\": 123456789012345678901234567890, \"currencyCode\": \"USD\"}",
             "{\"balanceAmount\": 1e-40, \"currencyCode\": \"USD\"}",
-            "{\"balanceAmount\": 10, \"currencyCode\": \"USD\"}{\"balanceAmount\": 11}" })
+            "{\"balanceAmount\": 10, \"currencyCode\": \"USD\"}{\"balanceAmount\": 11}",
+            "{\"balanceAmount\": 10, \"currencyCode\": \"USD\", \"balanceAmount\": 99}",
+            "{\"balanceAmount\": 10, \"currencyCode\": \"USD\", \"details\": [{\"invoiceType\": \"Recurring\", \"summary\": {\"balanceAmount\": 1, \"balanceAmount\": 2}}]}" })
     void rejectsWhatIsNotAUsableSummary(String body) {
         assertThatThrownBy(() -> parser.parse(body)).isInstanceOf(InvalidSummaryException.class)
                 .hasMessageNotContaining("Exception");

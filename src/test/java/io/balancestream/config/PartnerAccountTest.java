@@ -47,11 +47,11 @@ class PartnerAccountTest {
 
     @Test
     void overridesWin() {
-        Settings overridden = new Settings("t", "c", "s", Cloud.GLOBAL, Optional.of(URI.create("http://proxy:8080/pc")),
-                Optional.of(URI.create("http://proxy:8080/token")), Optional.of("api://custom/.default"));
+        Settings overridden = new Settings("t", "c", "s", Cloud.GLOBAL, Optional.of(URI.create("https://proxy:8443/pc")),
+                Optional.of(URI.create("https://proxy:8443/token")), Optional.of("api://custom/.default"));
         PartnerAccount account = PartnerAccount.from("a", overridden);
-        assertThat(account.apiUrl()).isEqualTo(URI.create("http://proxy:8080/pc"));
-        assertThat(account.tokenUrl()).isEqualTo(URI.create("http://proxy:8080/token"));
+        assertThat(account.apiUrl()).isEqualTo(URI.create("https://proxy:8443/pc"));
+        assertThat(account.tokenUrl()).isEqualTo(URI.create("https://proxy:8443/token"));
         assertThat(account.scope()).isEqualTo("api://custom/.default");
     }
 
@@ -75,5 +75,20 @@ class PartnerAccountTest {
     void toStringLeavesTheSecretOut() {
         assertThat(PartnerAccount.from("a", settings(Cloud.GLOBAL)).toString()).doesNotContain("very-secret")
                 .contains("tenant-1");
+    }
+
+    @Test
+    void plainHttpIsRefusedExceptOnLoopbackOrWhenAllowed() {
+        Settings typo = new Settings("t", "c", "very-secret", Cloud.GLOBAL,
+                Optional.of(URI.create("http://partner.example.com")), Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> PartnerAccount.from("acme", typo)).hasMessageContaining(
+                "balance-stream.accounts.acme.api-url is plain http").hasMessageNotContaining("very-secret");
+        assertThat(PartnerAccount.from("acme", typo, true).apiUrl()).isEqualTo(URI.create("http://partner.example.com"));
+
+        for (String loopback : new String[] { "http://localhost:8080/pc", "http://127.0.0.1/pc", "http://[::1]:80/" }) {
+            Settings local = new Settings("t", "c", "s", Cloud.GLOBAL, Optional.of(URI.create(loopback)),
+                    Optional.of(URI.create(loopback + "/token")), Optional.empty());
+            assertThat(PartnerAccount.from("acme", local).apiUrl()).isEqualTo(URI.create(loopback));
+        }
     }
 }

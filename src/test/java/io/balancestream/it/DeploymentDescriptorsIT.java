@@ -44,7 +44,7 @@ class DeploymentDescriptorsIT {
     private static final List<Pattern> KNOWN_KEYS = List.of(
             Pattern.compile("balance\\.stream\\.accounts\\.[a-z0-9]+\\.(tenant\\.id|client\\.id|client\\.secret|cloud|"
                     + "api\\.url|token\\.url|scope)"),
-            Pattern.compile("balance\\.stream\\.(poll\\.interval|application\\.name|polling\\.enabled|"
+            Pattern.compile("balance\\.stream\\.(poll\\.interval|application\\.name|polling\\.enabled|allow\\.plain\\.http|"
                     + "health\\.failure\\.grace\\.period|http\\.(connect\\.timeout|read\\.timeout|max\\.attempts|"
                     + "initial\\.backoff|max\\.backoff))"),
             Pattern.compile("balance\\.stream\\.kafka\\.(topic|state\\.topic|group\\.id|partitions|replication\\.factor|"
@@ -55,7 +55,7 @@ class DeploymentDescriptorsIT {
     @Test
     void kubernetesManifestsAreValidAndConsistent() throws IOException {
         Map<String, JsonNode> byKind = new HashMap<>();
-        for (String file : List.of("configmap.yaml", "secret.yaml", "deployment.yaml", "poddisruptionbudget.yaml",
+        for (String file : List.of("configmap.yaml", "secret.example.yaml", "deployment.yaml", "poddisruptionbudget.yaml",
                 "service.yaml", "servicemonitor.yaml")) {
             JsonNode manifest = YAML.readTree(KUBERNETES.resolve(file).toFile());
             assertThat(manifest.path("apiVersion").asText()).as(file).isNotEmpty();
@@ -66,6 +66,8 @@ class DeploymentDescriptorsIT {
                 "ServiceMonitor");
         JsonNode kustomization = YAML.readTree(KUBERNETES.resolve("kustomization.yaml").toFile());
         kustomization.path("resources").forEach(resource -> assertThat(KUBERNETES.resolve(resource.asText())).exists());
+        assertThat(kustomization.path("resources").toString()).as("apply -k never overwrites the real Secret")
+                .doesNotContain("secret");
 
         JsonNode deployment = byKind.get("Deployment");
         assertThat(deployment.at("/spec/replicas").asInt()).as("instances share the accounts").isEqualTo(2);

@@ -9,6 +9,16 @@ import java.util.regex.Pattern;
 /** What an instance says about itself on its readiness endpoint. */
 final class InstanceHealth {
 
+    /** The readiness body of the instance listening on {@code port}; empty when it does not answer. */
+    static String body(int port) {
+        try {
+            return given().port(port).get("/q/health/ready").asString();
+        } catch (Exception e) {
+            // not listening yet (RestAssured throws the connect failure unchecked)
+            return "";
+        }
+    }
+
     private static final Pattern OWNED = Pattern.compile("\"owned-partitions\"\\s*:\\s*\"\\[([^\\]]*)\\]\"");
 
     private InstanceHealth() {
@@ -16,14 +26,7 @@ final class InstanceHealth {
 
     /** The partitions the instance listening on {@code port} owns; empty when none or when it does not answer. */
     static List<String> ownedPartitions(int port) {
-        String body;
-        try {
-            body = given().port(port).get("/q/health/ready").asString();
-        } catch (Exception e) {
-            // not listening yet (RestAssured throws the connect failure unchecked)
-            return List.of();
-        }
-        Matcher partitions = OWNED.matcher(body);
+        Matcher partitions = OWNED.matcher(body(port));
         if (!partitions.find() || partitions.group(1).isBlank()) {
             return List.of();
         }

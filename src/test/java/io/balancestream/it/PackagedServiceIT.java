@@ -53,6 +53,55 @@ class PackagedServiceIT {
                 "balance-stream.accounts.acme.api-url");
     }
 
+    @Test
+    void durationsThatWouldStopALoopStopStartupNamingEachKey() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("balance-stream.poll-interval", "0s");
+        settings.put("balance-stream.http.initial-backoff", "0s");
+        settings.put("balance-stream.http.max-retry-after", "-1s");
+        assertRefusesToStart(settings, "bad-durations.log", "balance-stream.poll-interval",
+                "balance-stream.http.initial-backoff", "balance-stream.http.max-retry-after");
+    }
+
+    @Test
+    void plainHttpToANonLoopbackHostStopsStartupNamingTheKey() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("balance-stream.accounts.acme.token-url", "http://login.example.com/token");
+        assertRefusesToStart(settings, "plain-http.log", "balance-stream.accounts.acme.token-url is plain http");
+    }
+
+    @Test
+    void anAccountEnvironmentVariablesCannotNameStopsStartupNamingTheVariables() {
+        Map<String, String> environment = Map.of(
+                "BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_TENANT_ID", "contoso-cn-tenant",
+                "BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_CLIENT_ID", "contoso-cn-client",
+                "BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_CLIENT_SECRET", SECRET + "-cn",
+                "BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_CLOUD", "china");
+        try (ServiceProcess service = new ServiceProcess(settings(LocalKafkaBroker.freePort()), environment,
+                Path.of("target", "packaged-it", "env-dashed-id.log")).start()) {
+            assertThat(service.waitForExit(60)).as("the service must not start without the account").isTrue();
+            assertThat(service.exitValue()).isNotZero();
+            assertThat(service.log()).contains("BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_TENANT_ID",
+                    "BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_CLIENT_SECRET").doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void anAccountDeclaredInPropertiesTakesItsSecretFromTheEnvironment() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("balance-stream.accounts.contoso-cn.tenant-id", "contoso-cn-tenant");
+        settings.put("balance-stream.accounts.contoso-cn.client-id", "contoso-cn-client");
+        settings.put("balance-stream.accounts.contoso-cn.api-url", "http://localhost:1/pc");
+        settings.put("balance-stream.accounts.contoso-cn.token-url", "http://localhost:1/token");
+        Map<String, String> environment = Map.of("BALANCE_STREAM_ACCOUNTS_CONTOSO_CN_CLIENT_SECRET", SECRET + "-cn");
+        try (ServiceProcess service = new ServiceProcess(settings, environment,
+                Path.of("target", "packaged-it", "env-secret.log")).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Watching"));
+            assertThat(service.log()).contains("Watching 2 partner account(s) [acme, contoso-cn]")
+                    .doesNotContain(SECRET);
+        }
+    }
+
     private static void assertRefusesToStart(Map<String, String> settings, String log, String... namedKeys) {
         try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it", log)).start()) {
             assertThat(service.waitForExit(60)).as("the service must not start").isTrue();

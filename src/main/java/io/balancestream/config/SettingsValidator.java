@@ -1,0 +1,59 @@
+package io.balancestream.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks the settings whose type alone allows nonsense (a zero poll interval, a negative backoff) before anything
+ * runs, naming every offending key at once. Written out rather than Hibernate Validator: a dozen comparisons do
+ * not justify another extension in a service that starts in about a second.
+ */
+public final class SettingsValidator {
+
+    private static final Duration LONGEST = Duration.ofDays(1);
+
+    private SettingsValidator() {
+    }
+
+    /** @throws IllegalStateException naming each invalid key and its value */
+    public static void check(BalanceStreamConfig config) {
+        List<String> errors = new ArrayList<>();
+        BalanceStreamConfig.Http http = config.http();
+        positive(errors, "balance-stream.poll-interval", config.pollInterval());
+        positive(errors, "balance-stream.http.connect-timeout", http.connectTimeout());
+        positive(errors, "balance-stream.http.read-timeout", http.readTimeout());
+        positive(errors, "balance-stream.http.initial-backoff", http.initialBackoff());
+        positive(errors, "balance-stream.http.max-backoff", http.maxBackoff());
+        positive(errors, "balance-stream.http.max-retry-after", http.maxRetryAfter());
+        positive(errors, "balance-stream.http.poll-timeout", http.pollTimeout());
+        positive(errors, "balance-stream.health.failure-grace-period", config.health().failureGracePeriod());
+        positive(errors, "balance-stream.kafka.session-timeout", config.kafka().sessionTimeout());
+        positive(errors, "balance-stream.kafka.transaction-timeout", config.kafka().transactionTimeout());
+        if (http.maxBackoff().compareTo(http.initialBackoff()) < 0) {
+            errors.add("balance-stream.http.max-backoff (" + http.maxBackoff() + ") is shorter than "
+                    + "balance-stream.http.initial-backoff (" + http.initialBackoff() + ")");
+        }
+        if (http.maxAttempts() < 1) {
+            errors.add("balance-stream.http.max-attempts must be at least 1, was " + http.maxAttempts());
+        }
+        if (config.kafka().partitions() < 1) {
+            errors.add("balance-stream.kafka.partitions must be at least 1, was " + config.kafka().partitions());
+        }
+        if (config.kafka().sessionTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+            errors.add("balance-stream.kafka.session-timeout must be at least 1s, was "
+                    + config.kafka().sessionTimeout());
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("Invalid balance-stream configuration: " + String.join("; ", errors));
+        }
+    }
+
+    private static void positive(List<String> errors, String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            errors.add(key + " must be longer than zero, was " + value);
+        } else if (value.compareTo(LONGEST) > 0) {
+            errors.add(key + " must be at most " + LONGEST + ", was " + value);
+        }
+    }
+}
