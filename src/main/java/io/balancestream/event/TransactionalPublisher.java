@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.annotation.PreDestroy;
@@ -44,6 +42,7 @@ import io.balancestream.event.AccountStateCodec.StoredState;
 import io.balancestream.event.PublishException.Outcome;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.kafka.KafkaClients;
+import io.balancestream.kafka.KafkaFutures;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.Ownership;
@@ -87,7 +86,7 @@ public class TransactionalPublisher {
     private final Tracer tracer;
     private final Clock clock = Clock.systemUTC();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    /** Held for the duration of a transaction: {@link #awaitCurrentTransaction()} waits on it. */
+    /** Held for the duration of a transaction: {@link #awaitCurrentTransaction(Duration)} waits on it. */
     private final ReentrantLock transaction = new ReentrantLock();
     private volatile boolean running = true;
     private KafkaProducer<String, byte[]> producer;
@@ -128,10 +127,19 @@ public class TransactionalPublisher {
         return done;
     }
 
-    /** Waits until the transaction in progress, if any, is over (after an account was released). */
-    public void awaitCurrentTransaction() {
-        transaction.lock();
-        transaction.unlock();
+    /**
+     * Waits until the transaction in progress, if any, is over (after an account was released), at most
+     * {@code max}. Only an optimisation: a transaction that commits later is refused by the group (stale
+     * generation) or, if already under way, waited for by the new owner's recovery.
+     */
+    public void awaitCurrentTransaction(Duration max) {
+        try {
+            if (transaction.tryLock(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                transaction.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String transactionalId() {
@@ -273,7 +281,7 @@ public class TransactionalPublisher {
         List<Future<RecordMetadata>> states = new ArrayList<>();
         for (Map.Entry<Request, Future<RecordMetadata>> entry : lastEvents.entrySet()) {
             Request request = entry.getKey();
-            RecordMetadata event = await(entry.getValue());
+            RecordMetadata event = KafkaFutures.await(entry.getValue(), SEND_TIMEOUT);
             PublishedState state = request.events().get(request.events().size() - 1).state();
             byte[] value = AccountStateCodec.encode(new StoredState(request.accountId(), state, event.partition(),
                     event.offset()), clock.instant());
@@ -282,7 +290,7 @@ public class TransactionalPublisher {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Future<RecordMetadata> state : states) {
-            RecordMetadata written = await(state);
+            RecordMetadata written = KafkaFutures.await(state, SEND_TIMEOUT);
             offsets.merge(new TopicPartition(written.topic(), written.partition()),
                     new OffsetAndMetadata(written.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
@@ -305,21 +313,6 @@ public class TransactionalPublisher {
                     (carrier, key, header) -> carrier.remove(key).add(key, header.getBytes(StandardCharsets.UTF_8)));
         }
         return new ProducerRecord<>(eventTopic, null, event.getAccountId(), value, headers);
-    }
-
-    private static RecordMetadata await(Future<RecordMetadata> send) {
-        try {
-            return send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KafkaException kafka ? kafka
-                    : new KafkaException(e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not acknowledge within "
-                    + SEND_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
-        }
     }
 
     private KafkaProducer<String, byte[]> producer() {

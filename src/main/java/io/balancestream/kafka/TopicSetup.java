@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,6 +42,8 @@ public class TopicSetup {
 
     private final KafkaClients clients;
     private final BalanceStreamConfig.Kafka config;
+    /** The admin client of a check under way, so that a stop can cut it short. */
+    private volatile Admin inFlight;
 
     @Inject
     public TopicSetup(KafkaClients clients) {
@@ -59,6 +59,7 @@ public class TopicSetup {
         String events = config.topic();
         String state = config.stateTopicName();
         try (Admin admin = clients.admin()) {
+            inFlight = admin;
             Set<String> existing = get(admin.listTopics().names());
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(events)) {
@@ -86,6 +87,16 @@ public class TopicSetup {
                 }
             }
             checkStateTopic(admin, state);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Ends a check under way at once (the service is stopping): its calls fail instead of waiting for Kafka. */
+    public void abort() {
+        Admin admin = inFlight;
+        if (admin != null) {
+            admin.close(Duration.ZERO);
         }
     }
 
@@ -112,16 +123,6 @@ public class TopicSetup {
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
-        try {
-            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KafkaException kafka ? kafka
-                    : new KafkaException(e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not answer within " + TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
-        }
+        return KafkaFutures.await(future, TIMEOUT);
     }
 }

@@ -5,7 +5,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,7 +62,24 @@ public final class PartnerCenterClient {
      */
     public Uni<SummaryResponse> fetchSummary(String correlationId, Context trace) {
         Duration deadline = http.pollTimeout();
-        return attempt(correlationId, trace, newRequestId(), 1, false)
+        // After no response the request may have arrived: its retry reuses the MS-RequestId so Partner Center can
+        // tell it is one; after a 5xx (a response) the retry is a new request.
+        AtomicReference<String> requestId = new AtomicReference<>(newRequestId());
+        Uni<SummaryResponse> fetch = Uni.createFrom().deferred(() -> attempt(correlationId, trace, requestId, false))
+                .onFailure(PartnerCenterException.class).invoke(failure -> {
+                    PartnerCenterException partnerCenter = (PartnerCenterException) failure;
+                    if (partnerCenter.reason() == PartnerCenterException.Reason.SERVER_ERROR) {
+                        requestId.set(newRequestId());
+                    }
+                    LOG.debugf("Attempt for account %s failed: %s", account.accountId(), failure.getMessage());
+                });
+        if (http.maxAttempts() > 1) {
+            // The same retry tool as the token requests: Mutiny's exponential backoff with jitter.
+            fetch = fetch.onFailure(PartnerCenterClient::transientFailure).retry()
+                    .withBackOff(http.initialBackoff(), http.maxBackoff()).withJitter(0.5)
+                    .atMost(http.maxAttempts() - 1L);
+        }
+        return fetch
                 // Cancels whatever is still under way (a token request, a trickling body).
                 .ifNoItem().after(deadline).failWith(() -> new PartnerCenterException(
                         PartnerCenterException.Reason.TIMEOUT, "no complete answer for account "
@@ -70,21 +87,26 @@ public final class PartnerCenterClient {
                                 + " (balance-stream.http.poll-timeout), token request and retries included", null));
     }
 
-    private Uni<SummaryResponse> attempt(String correlationId, Context trace, String requestId, int attempt,
+    private static boolean transientFailure(Throwable failure) {
+        return failure instanceof PartnerCenterException partnerCenter && partnerCenter.transientFailure();
+    }
+
+    /** One request; a 401 renews the token and asks once more (a renewal, not a retry). */
+    private Uni<SummaryResponse> attempt(String correlationId, Context trace, AtomicReference<String> requestIds,
             boolean tokenRenewed) {
+        String requestId = requestIds.get();
         Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
                 .chain(token -> Traced.within(trace,
                         () -> api.getInvoiceSummary("Bearer " + token, requestId, correlationId)))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
-                .chain(response -> handle(response, correlationId, trace, requestId, attempt, tokenRenewed))
-                .onFailure(PartnerCenterException.class).recoverWithUni(failure -> retryIfTransient(
-                        (PartnerCenterException) failure, correlationId, trace, attempt, tokenRenewed));
+                .chain(response -> handle(response, correlationId, trace, requestIds, tokenRenewed));
     }
 
     private Uni<SummaryResponse> handle(RestResponse<String> response, String correlationId, Context trace,
-            String requestId, int attempt, boolean tokenRenewed) {
+            AtomicReference<String> requestIds, boolean tokenRenewed) {
+        String requestId = requestIds.get();
         int status = response.getStatus();
         if (status == 200) {
             return Uni.createFrom().item(new SummaryResponse(response.getEntity(), requestId, correlationId));
@@ -93,7 +115,8 @@ public final class PartnerCenterClient {
             LOG.debugf("Partner Center rejected the token of account %s (request %s); renewing it once",
                     account.accountId(), requestId);
             tokens.invalidate();
-            return attempt(correlationId, trace, newRequestId(), attempt, true);
+            requestIds.set(newRequestId());
+            return attempt(correlationId, trace, requestIds, true);
         }
         String body = errorBody(response);
         if (status == 429) {
@@ -109,37 +132,16 @@ public final class PartnerCenterClient {
                 + " for account " + account.accountId() + errorDescription(body), requestId));
     }
 
-    private Uni<SummaryResponse> retryIfTransient(PartnerCenterException failure, String correlationId,
-            Context trace, int attempt, boolean tokenRenewed) {
-        if (!failure.transientFailure() || attempt >= http.maxAttempts()) {
-            return Uni.createFrom().failure(failure);
-        }
-        // After no response the request may have arrived: reuse its id so Partner Center can tell it is a retry.
-        boolean gotResponse = failure.reason() == PartnerCenterException.Reason.SERVER_ERROR;
-        String nextRequestId = gotResponse ? newRequestId() : failure.requestId();
-        Duration delay = backoff(attempt);
-        LOG.debugf("Retrying account %s in %d ms after: %s", account.accountId(), delay.toMillis(),
-                failure.getMessage());
-        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .chain(() -> attempt(correlationId, trace, nextRequestId, attempt + 1, tokenRenewed));
-    }
-
-    /** Exponential backoff with full jitter in its upper half, capped. */
-    Duration backoff(int attempt) {
-        long base = http.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, http.maxBackoff().toMillis());
-        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-        return Duration.ofMillis(jittered);
-    }
-
     private PartnerCenterException noResponse(Throwable failure, String requestId) {
         boolean timeout = false;
         boolean connection = false;
+        // By type: Vert.x reports a read timeout as a java.util.concurrent.TimeoutException, a refused or reset
+        // connection as an IOException (Netty's ConnectException among them), a closed one as HttpClosedException.
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String name = cause.getClass().getName();
-            timeout |= cause instanceof java.util.concurrent.TimeoutException || name.contains("Timeout");
-            connection |= cause instanceof java.io.IOException
-                    || name.contains("Connect") || name.contains("Closed");
+            timeout |= cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof java.net.SocketTimeoutException
+                    || cause instanceof io.netty.handler.timeout.TimeoutException;
+            connection |= cause instanceof java.io.IOException || cause instanceof io.vertx.core.http.HttpClosedException;
         }
         PartnerCenterException.Reason reason = timeout ? PartnerCenterException.Reason.TIMEOUT
                 : PartnerCenterException.Reason.CONNECTION;

@@ -56,27 +56,35 @@ public class AccountsReadinessCheck implements HealthCheck {
             response.down().withData("kafka", "no contact with the group coordinator since " + contact);
         }
         for (AccountStatus status : scheduler.statuses().values()) {
-            // A loop that died or hangs records nothing: judge by when the next poll was due as well.
-            Instant due = status.nextPollDue() != null ? status.nextPollDue() : status.ownedSince();
-            if (Duration.between(due, now).compareTo(gracePeriod) > 0) {
-                response.down().withData(status.accountId(), "no poll completed since "
-                        + (status.nextPollDue() == null ? "it was assigned at " + status.ownedSince()
-                                : "the one due at " + due) + (status.problem() == null ? "" : "; " + status.problem()));
-                continue;
-            }
-            Instant troubleSince = status.failingSince() != null ? status.failingSince()
-                    : status.lastSuccess() == null ? status.ownedSince() : null;
-            boolean failing = troubleSince != null && Duration.between(troubleSince, now).compareTo(gracePeriod) > 0;
-            String result = status.lastResult() == null ? "not polled yet" : status.lastResult();
+            String trouble = trouble(status, now, gracePeriod);
             String problem = status.problem() == null ? "" : "; " + status.problem();
-            if (failing) {
-                response.down().withData(status.accountId(), "failing since " + troubleSince + ": " + result
-                        + problem);
+            if (trouble != null) {
+                response.down().withData(status.accountId(), trouble + problem);
             } else {
+                String result = status.lastResult() == null ? "not polled yet" : status.lastResult();
                 response.withData(status.accountId(), (status.lastSuccess() == null ? result
                         : result + ", last success " + status.lastSuccess()) + problem);
             }
         }
         return response.build();
+    }
+
+    /**
+     * Why an account makes the instance not ready, or null: it has been failing, or has gone without a completed
+     * poll (a loop that died or hangs records nothing), for longer than the grace period.
+     */
+    static String trouble(AccountStatus status, Instant now, Duration gracePeriod) {
+        Instant due = status.nextPollDue() != null ? status.nextPollDue() : status.ownedSince();
+        if (Duration.between(due, now).compareTo(gracePeriod) > 0) {
+            return "no poll completed since " + (status.nextPollDue() == null
+                    ? "it was assigned at " + status.ownedSince() : "the one due at " + due);
+        }
+        Instant troubleSince = status.failingSince() != null ? status.failingSince()
+                : status.lastSuccess() == null ? status.ownedSince() : null;
+        if (troubleSince != null && Duration.between(troubleSince, now).compareTo(gracePeriod) > 0) {
+            return "failing since " + troubleSince + ": "
+                    + (status.lastResult() == null ? "not polled yet" : status.lastResult());
+        }
+        return null;
     }
 }

@@ -48,6 +48,7 @@ public class PollingScheduler implements OwnershipListener {
 
     private static final Logger LOG = Logger.getLogger(PollingScheduler.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
 
     private final PartnerAccounts accounts;
     private final PartnerCenterClients clients;
@@ -107,11 +108,17 @@ public class PollingScheduler implements OwnershipListener {
                 });
     }
 
+    /**
+     * Bounded in every state, Kafka unreachable included (Kubernetes allows 30 s): the topic check is cut short,
+     * the publisher stops (an open transaction aborts or times out in Kafka), then the instance leaves the group.
+     */
     void stop(@Observes ShutdownEvent shutdown) {
         running = false;
         if (setup != null) {
             setup.cancel();
         }
+        topics.abort();
+        context.publisher().stop();
         membership.stop(STOP_TIMEOUT);
         loops.values().forEach(Cancellable::cancel);
         loops.clear();
@@ -158,7 +165,7 @@ public class PollingScheduler implements OwnershipListener {
             }
         }
         // A transaction that already holds one of them commits (or not) before the group hands them over.
-        context.publisher().awaitCurrentTransaction();
+        context.publisher().awaitCurrentTransaction(RELEASE_WAIT);
         context.baselines().forget(lost);
         lost.forEach(accountId -> {
             statuses.remove(accountId);

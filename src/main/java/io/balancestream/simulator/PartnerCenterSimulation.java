@@ -5,10 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,6 +21,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /** All simulated tenants. Every tenant starts with the sample response of Microsoft's documentation. */
 @ApplicationScoped
@@ -32,6 +38,39 @@ public class PartnerCenterSimulation {
             .build();
     private final String sampleBody = readSample();
     private final Map<String, SimulatedTenant> tenants = new ConcurrentHashMap<>();
+
+    /**
+     * Dev mode's live reload starts a new application: the summaries served so far are carried over in a file, or
+     * every reload would serve the sample again and the service would publish a change back to it.
+     */
+    private static final Path DEV_STATE = Path.of("target", "simulator", "summaries.json");
+
+    void restore(@Observes StartupEvent startup) {
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT || !Files.isRegularFile(DEV_STATE)) {
+            return;
+        }
+        try {
+            Map<String, String> saved = json.readValue(Files.readString(DEV_STATE),
+                    json.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+            saved.forEach((tenant, body) -> tenants.put(tenant, new SimulatedTenant(body)));
+        } catch (IOException e) {
+            // a damaged file: start from the sample, as on a first start
+        }
+    }
+
+    void save(@Observes ShutdownEvent shutdown) {
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            return;
+        }
+        Map<String, String> summaries = new java.util.TreeMap<>();
+        tenants.forEach((tenant, simulated) -> summaries.put(tenant, simulated.summaryBody()));
+        try {
+            Files.createDirectories(DEV_STATE.getParent());
+            Files.writeString(DEV_STATE, json.writeValueAsString(summaries));
+        } catch (IOException e) {
+            // losing it only means the next reload serves the sample again
+        }
+    }
 
     SimulatedTenant tenant(String tenantId) {
         return tenants.computeIfAbsent(tenantId, id -> new SimulatedTenant(sampleBody));

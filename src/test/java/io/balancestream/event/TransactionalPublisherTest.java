@@ -65,6 +65,16 @@ class TransactionalPublisherTest {
         members.forEach(member -> member.stop(Duration.ofSeconds(10)));
     }
 
+    /** What an instance believes about its ownership, whatever the group decided. */
+    private record FixedOwnership(boolean ownsEverything, ConsumerGroupMetadata groupMetadata, int partitionCount)
+            implements Ownership {
+
+        @Override
+        public boolean owns(String accountId) {
+            return ownsEverything;
+        }
+    }
+
     private static TransactionalPublisher.Pending pending(String from, String to, long sequence) {
         BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
                 Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
@@ -143,22 +153,7 @@ class TransactionalPublisherTest {
         first.stop(Duration.ofSeconds(10));
         GroupMembership second = member(clients);
         await().atMost(Duration.ofSeconds(30)).until(() -> second.owns(ACCOUNT_ID));
-        Ownership zombie = new Ownership() {
-            @Override
-            public boolean owns(String accountId) {
-                return true;
-            }
-
-            @Override
-            public ConsumerGroupMetadata groupMetadata() {
-                return stale;
-            }
-
-            @Override
-            public int partitionCount() {
-                return 2;
-            }
-        };
+        Ownership zombie = new FixedOwnership(true, stale, 2);
 
         assertThatThrownBy(() -> publisher(clients, zombie).publish(ACCOUNT_ID, List.of(pending("1", "2", 2)),
                 null).get(30, TimeUnit.SECONDS))
@@ -182,22 +177,7 @@ class TransactionalPublisherTest {
         KafkaClients clients = kafka.clients(settings);
         GroupMembership member = member(clients);
         await().atMost(Duration.ofSeconds(30)).until(() -> member.ownedPartitions().size() == 2);
-        Ownership nothing = new Ownership() {
-            @Override
-            public boolean owns(String accountId) {
-                return false;
-            }
-
-            @Override
-            public ConsumerGroupMetadata groupMetadata() {
-                return member.groupMetadata();
-            }
-
-            @Override
-            public int partitionCount() {
-                return 2;
-            }
-        };
+        Ownership nothing = new FixedOwnership(false, member.groupMetadata(), 2);
 
         assertThatThrownBy(() -> publisher(clients, nothing).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null)
                 .get(30, TimeUnit.SECONDS)).cause().isInstanceOf(PublishException.class)

@@ -56,14 +56,14 @@ class DeploymentDescriptorsIT {
     void kubernetesManifestsAreValidAndConsistent() throws IOException {
         Map<String, JsonNode> byKind = new HashMap<>();
         for (String file : List.of("configmap.yaml", "secret.example.yaml", "deployment.yaml", "poddisruptionbudget.yaml",
-                "service.yaml", "servicemonitor.yaml")) {
+                "networkpolicy.yaml", "service.yaml", "servicemonitor.yaml")) {
             JsonNode manifest = YAML.readTree(KUBERNETES.resolve(file).toFile());
             assertThat(manifest.path("apiVersion").asText()).as(file).isNotEmpty();
             assertThat(manifest.path("metadata").path("name").asText()).as(file).isNotEmpty();
             byKind.put(manifest.path("kind").asText(), manifest);
         }
-        assertThat(byKind).containsKeys("ConfigMap", "Secret", "Deployment", "PodDisruptionBudget", "Service",
-                "ServiceMonitor");
+        assertThat(byKind).containsKeys("ConfigMap", "Secret", "Deployment", "PodDisruptionBudget", "NetworkPolicy",
+                "Service", "ServiceMonitor");
         JsonNode kustomization = YAML.readTree(KUBERNETES.resolve("kustomization.yaml").toFile());
         kustomization.path("resources").forEach(resource -> assertThat(KUBERNETES.resolve(resource.asText())).exists());
         assertThat(kustomization.path("resources").toString()).as("apply -k never overwrites the real Secret")
@@ -85,7 +85,25 @@ class DeploymentDescriptorsIT {
         assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
 
+        JsonNode managementPort = null;
+        for (JsonNode port : container.path("ports")) {
+            if ("management".equals(port.path("name").asText())) {
+                managementPort = port;
+            }
+        }
+        assertThat(managementPort).as("a management port").isNotNull();
+        assertThat(managementPort.path("containerPort").asInt()).as("Quarkus' management interface").isEqualTo(9000);
+        assertThat(deployment.at("/spec/template/metadata/annotations").path("prometheus.io/port").asText())
+                .isEqualTo("9000");
+        assertThat(byKind.get("ServiceMonitor").at("/spec/endpoints/0/port").asText()).isEqualTo("management");
+        JsonNode policy = byKind.get("NetworkPolicy");
+        assertThat(policy.at("/spec/podSelector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+        assertThat(policy.at("/spec/ingress")).as("one rule: the scraper").hasSize(1);
+        assertThat(policy.at("/spec/ingress/0/ports")).hasSize(1);
+        assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).as("only the management port").isEqualTo(9000);
+        assertThat(container.path("env").toString()).contains("-XX:+ExitOnOutOfMemoryError");
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(container.path(probe).at("/httpGet/port").asText()).as(probe).isEqualTo("management");
             String path = container.path(probe).at("/httpGet/path").asText();
             assertThat(given().get(path).statusCode()).as("%s %s answers on the real service", probe, path)
                     .isIn(200, 503);
@@ -110,12 +128,19 @@ class DeploymentDescriptorsIT {
 
         // The packaged service, configured by exactly these variables (only Kafka pointed at the test broker).
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka());
-        try (ServiceProcess service = new ServiceProcess(Map.of("quarkus.http.port",
-                Integer.toString(LocalKafkaBroker.freePort())), environment,
-                Path.of("target", "deploy-it", "kubernetes-env.log")).start()) {
+        int httpPort = LocalKafkaBroker.freePort();
+        try (ServiceProcess service = new ServiceProcess(Map.of("quarkus.http.port", Integer.toString(httpPort)),
+                environment, Path.of("target", "deploy-it", "kubernetes-env.log")).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Watching"));
             assertThat(service.log()).contains("Watching 1 partner account(s) [contoso] every PT5M, publishing to "
                     + "partner-center.balance-changed").doesNotContain("SRCFG").doesNotContain("replace-me");
+            // Health and metrics answer on the management interface only, where the NetworkPolicy points.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> given()
+                    .port(service.managementPort()).get("/q/health/live").statusCode() == 200);
+            assertThat(given().port(service.managementPort()).get(scrapePath).statusCode()).isEqualTo(200);
+            assertThat(given().port(httpPort).get(scrapePath).statusCode()).as("not on the application port")
+                    .isEqualTo(404);
+            assertThat(given().port(httpPort).get("/q/health/ready").statusCode()).isEqualTo(404);
         }
     }
 
@@ -164,15 +189,15 @@ class DeploymentDescriptorsIT {
                 String logs = first.log() + second.log();
                 return logs.contains("Published event 1 of account contoso")
                         && logs.contains("Published event 1 of account fabrikam")
-                        && InstanceHealth.ownedPartitions(firstPort).size() == 3
-                        && InstanceHealth.ownedPartitions(secondPort).size() == 3;
+                        && InstanceHealth.ownedPartitions(first).size() == 3
+                        && InstanceHealth.ownedPartitions(second).size() == 3;
             });
             String logs = first.log() + second.log();
             assertThat(logs).doesNotContain("compose-only-secret");
             assertThat(Pattern.compile("Published event 1 of account contoso").matcher(logs).results().count())
                     .as("one instance publishes each account").isEqualTo(1);
-            assertThat(InstanceHealth.ownedPartitions(firstPort)).as("the instances share the partitions")
-                    .doesNotContainAnyElementsOf(InstanceHealth.ownedPartitions(secondPort));
+            assertThat(InstanceHealth.ownedPartitions(first)).as("the instances share the partitions")
+                    .doesNotContainAnyElementsOf(InstanceHealth.ownedPartitions(second));
         }
     }
 

@@ -233,7 +233,7 @@ class FaultToleranceIT {
 
     private int health(String check) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + servicePort + "/q/health/"
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.managementPort() + "/q/health/"
                     + check)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -56,11 +56,8 @@ class GroupFailoverScenarioIT {
     }
 
     private ServiceProcess startInstance(int n) {
-        Map<String, String> settings = ServiceSettings.of(broker.bootstrapServers(), TOPIC, "failover-test",
-                accounts, GroupFailoverScenarioIT::tenant);
-        settings.put("balance-stream.poll-interval", "1s");
-        settings.put("balance-stream.kafka.session-timeout", SESSION_TIMEOUT.toSeconds() + "s");
-        settings.put("balance-stream.kafka.transaction-timeout", "10s");
+        Map<String, String> settings = ServiceSettings.scenario(broker.bootstrapServers(), TOPIC, "failover-test",
+                accounts, GroupFailoverScenarioIT::tenant, "1s");
         settings.put("balance-stream.kafka.partitions", "12");
         settings.put("quarkus.log.category.\"io.balancestream.poller.AccountPoller\".level", "WARN");
         ServiceProcess service = new ServiceProcess(settings, WORK.resolve("instance-" + n + ".log")).start();
@@ -95,7 +92,7 @@ class GroupFailoverScenarioIT {
 
             ServiceProcess fourth = startInstance(4);
             await("the new instance takes a share").atMost(STEP).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !InstanceHealth.ownedPartitions(fourth.httpPort()).isEmpty());
+                    .until(() -> !InstanceHealth.ownedPartitions(fourth).isEmpty());
             pause(Duration.ofSeconds(8));
             assertThat(changer.changes()).as("balance changes during the run").isGreaterThan(200);
             changer.close();

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 /** What an instance says about itself on its readiness endpoint. */
 final class InstanceHealth {
 
-    /** The readiness body of the instance listening on {@code port}; empty when it does not answer. */
-    static String body(int port) {
+    /** The readiness body of the instance; empty when it does not answer. */
+    static String body(ServiceProcess service) {
         try {
-            return given().port(port).get("/q/health/ready").asString();
+            return given().port(service.managementPort()).get("/q/health/ready").asString();
         } catch (Exception e) {
             // not listening yet (RestAssured throws the connect failure unchecked)
             return "";
@@ -24,9 +24,9 @@ final class InstanceHealth {
     private InstanceHealth() {
     }
 
-    /** The partitions the instance listening on {@code port} owns; empty when none or when it does not answer. */
-    static List<String> ownedPartitions(int port) {
-        Matcher partitions = OWNED.matcher(body(port));
+    /** The partitions the instance owns; empty when none or when it does not answer. */
+    static List<String> ownedPartitions(ServiceProcess service) {
+        Matcher partitions = OWNED.matcher(body(service));
         if (!partitions.find() || partitions.group(1).isBlank()) {
             return List.of();
         }

@@ -56,7 +56,7 @@ class KafkaRefusalIT {
                     run + ".log")).start()) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Kafka refused event(s) 1..1"));
                 assertThat(service.log()).contains("RecordTooLargeException").contains("(publish_refused)");
-                await().atMost(Duration.ofSeconds(30)).until(() -> InstanceHealth.body(service.httpPort())
+                await().atMost(Duration.ofSeconds(30)).until(() -> InstanceHealth.body(service)
                         .contains("Kafka refused"));
                 assertThat(EventTopic.readAll(kafka, topic)).isEmpty();
 

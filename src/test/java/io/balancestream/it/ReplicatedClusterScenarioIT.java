@@ -54,13 +54,10 @@ class ReplicatedClusterScenarioIT {
     }
 
     private ServiceProcess startInstance(int n) {
-        Map<String, String> settings = ServiceSettings.of(bootstrap(), TOPIC, "replicated-test", accounts,
-                Function.identity());
-        settings.put("balance-stream.poll-interval", "500ms");
+        Map<String, String> settings = ServiceSettings.scenario(bootstrap(), TOPIC, "replicated-test", accounts,
+                Function.identity(), "500ms");
         settings.put("balance-stream.kafka.replication-factor", "3");
         settings.put("balance-stream.kafka.min-insync-replicas", "2");
-        settings.put("balance-stream.kafka.session-timeout", "6s");
-        settings.put("balance-stream.kafka.transaction-timeout", "10s");
         ServiceProcess service = new ServiceProcess(settings, WORK.resolve("instance-" + n + ".log")).start();
         services.add(service);
         return service;

@@ -18,6 +18,7 @@ final class ServiceProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
     private final Map<String, String> settings;
+    private final int managementPort = io.balancestream.simulator.LocalKafkaBroker.freePort();
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
@@ -46,6 +47,8 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        // Health and metrics are on the management interface; each process gets a port of its own.
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Files.createDirectories(log.getParent());
@@ -59,9 +62,9 @@ final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** The HTTP port it was given ({@code quarkus.http.port}). */
-    int httpPort() {
-        return Integer.parseInt(settings.get("quarkus.http.port"));
+    /** The port of its management interface: /q/health, /q/metrics. */
+    int managementPort() {
+        return managementPort;
     }
 
     /** SIGKILL: no shutdown hook, no flush, like a crash or an OOM kill. */

@@ -15,6 +15,19 @@ final class ServiceSettings {
     }
 
     /**
+     * Settings of an instance in a failover scenario: frequent polls, a short session and transaction timeout so
+     * that failovers happen within seconds.
+     */
+    static Map<String, String> scenario(String bootstrapServers, String topic, String groupId,
+            Collection<String> accounts, java.util.function.Function<String, String> tenantOf, String pollInterval) {
+        Map<String, String> settings = of(bootstrapServers, topic, groupId, accounts, tenantOf);
+        settings.put("balance-stream.poll-interval", pollInterval);
+        settings.put("balance-stream.kafka.session-timeout", "6s");
+        settings.put("balance-stream.kafka.transaction-timeout", "10s");
+        return settings;
+    }
+
+    /**
      * @param tenantOf the simulated tenant of each account id
      */
     static Map<String, String> of(String bootstrapServers, String topic, String groupId, Collection<String> accounts,
