@@ -15,10 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
@@ -45,25 +43,8 @@ class TransactionalPublisherTest {
     private static final String ACCOUNT_ID = "acme";
     private static final PartnerAccount ACCOUNT = new PartnerAccount(ACCOUNT_ID, "tenant", "client", "secret",
             Cloud.GLOBAL, Cloud.GLOBAL.apiUrl(), Cloud.GLOBAL.tokenUrl("tenant"), Cloud.GLOBAL.scope());
-    private static TestKafka kafka;
-    private final List<GroupMembership> members = new ArrayList<>();
-    private final List<TransactionalPublisher> publishers = new ArrayList<>();
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = TestKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
-    @AfterEach
-    void stop() {
-        publishers.forEach(TransactionalPublisher::stop);
-        members.forEach(member -> member.stop(Duration.ofSeconds(10)));
-    }
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
 
     /** What an instance believes about its ownership, whatever the group decided. */
     private record FixedOwnership(boolean ownsEverything, ConsumerGroupMetadata groupMetadata, int partitionCount)
@@ -90,7 +71,7 @@ class TransactionalPublisherTest {
 
     private GroupMembership member(KafkaClients clients) {
         GroupMembership member = new GroupMembership(clients);
-        members.add(member);
+        kafka.stopAfterTest(member, () -> member.stop(Duration.ofSeconds(10)));
         member.start(new OwnershipListener() {
             @Override
             public void assigned(Set<Integer> partitions, int partitionCount) {
@@ -106,8 +87,7 @@ class TransactionalPublisherTest {
     private TransactionalPublisher publisher(KafkaClients clients, Ownership ownership) {
         TransactionalPublisher publisher = new TransactionalPublisher(clients, ownership, "test",
                 OpenTelemetry.noop(), OpenTelemetry.noop().getTracer("test"));
-        publishers.add(publisher);
-        return publisher;
+        return kafka.stopAfterTest(publisher, publisher::stop);
     }
 
     private static List<Long> sequences(KafkaClients clients, String topic) {

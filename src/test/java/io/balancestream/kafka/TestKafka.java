@@ -6,17 +6,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.simulator.LocalKafkaBroker;
 
-/** A real broker and the service's Kafka clients pointed at it, for tests of the delivery core without Quarkus. */
-public final class TestKafka implements AutoCloseable {
+/**
+ * A real broker and the service's Kafka clients pointed at it, for tests of the delivery core without Quarkus.
+ * As a JUnit extension ({@code @RegisterExtension static final TestKafka KAFKA = new TestKafka()}) one broker
+ * serves a test class; the group members a test starts are stopped after it.
+ */
+public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     /** balance-stream.kafka.* as a test chooses them. */
     public record Settings(String topic, String groupId, int partitions, Duration transactionTimeout,
@@ -49,18 +59,51 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
-    private final LocalKafkaBroker broker;
+    private LocalKafkaBroker broker;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    public TestKafka() {
+    }
 
     private TestKafka(LocalKafkaBroker broker) {
         this.broker = broker;
     }
 
+    /** A broker of its own, outside JUnit's lifecycle (benchmarks). */
     public static TestKafka start() {
+        return new TestKafka(startBroker());
+    }
+
+    private static LocalKafkaBroker startBroker() {
         try {
-            return new TestKafka(LocalKafkaBroker.start(Files.createTempDirectory("unit-kafka"), 0));
+            return LocalKafkaBroker.start(Files.createTempDirectory("unit-kafka"), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        broker = startBroker();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        for (AutoCloseable closeable : started) {
+            closeable.close();
+        }
+        started.clear();
+    }
+
+    /** Stopped after the test that called this (group members leave, publishers end). */
+    public <T> T stopAfterTest(T started, AutoCloseable stop) {
+        this.started.add(stop);
+        return started;
     }
 
     public String bootstrapServers() {

@@ -12,10 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TestKafka;
@@ -23,30 +21,16 @@ import io.balancestream.kafka.TestKafka;
 /** Ownership changes on Kafka's group protocol, against a real broker: no partition ever has two owners. */
 class GroupMembershipTest {
 
-    private static TestKafka kafka;
-    private final List<GroupMembership> members = new ArrayList<>();
+    @RegisterExtension
+    static final TestKafka kafka = new TestKafka();
     /** Who owns each partition, as the listeners were told; a second owner is a violation. */
     private final Map<Integer, String> owners = Collections.synchronizedMap(new HashMap<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = TestKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
-    @AfterEach
-    void leave() {
-        members.forEach(member -> member.stop(Duration.ofSeconds(10)));
-    }
 
     private GroupMembership join(KafkaClients clients, String name) {
         GroupMembership member = new GroupMembership(clients);
-        members.add(member);
+        kafka.stopAfterTest(member, () -> member.stop(Duration.ofSeconds(10)));
         member.start(new OwnershipListener() {
             @Override
             public void assigned(Set<Integer> partitions, int partitionCount) {
