@@ -182,6 +182,13 @@ public class TransactionalPublisher {
                 transaction.lock();
                 try {
                     publishBatch(batch);
+                } catch (RuntimeException e) {
+                    // Never a dead publisher: whatever went wrong fails this batch, not the next. Its outcome is
+                    // unknown (it may have failed after the commit), so each account reads its state back first.
+                    LOG.errorf(e, "Publishing a batch failed unexpectedly; its accounts re-read their state");
+                    closeProducer();
+                    batch.forEach(request -> request.done().completeExceptionally(new PublishException(
+                            Outcome.UNKNOWN, "unexpected failure: " + e, e)));
                 } finally {
                     transaction.unlock();
                 }
