@@ -26,6 +26,7 @@ public class PartnerAccounts {
             "API_URL", "TOKEN_URL", "SCOPE");
 
     private final List<PartnerAccount> accounts;
+    private final Map<String, PartnerAccount> byId = new java.util.HashMap<>();
 
     @Inject
     PartnerAccounts(BalanceStreamConfig config) {
@@ -64,6 +65,7 @@ public class PartnerAccounts {
             throw new IllegalStateException("Invalid balance-stream configuration: " + String.join("; ", errors));
         }
         this.accounts = Collections.unmodifiableList(resolved);
+        resolved.forEach(account -> byId.put(account.accountId(), account));
     }
 
     /**
@@ -95,7 +97,10 @@ public class PartnerAccounts {
     }
 
     public PartnerAccount byId(String accountId) {
-        return accounts.stream().filter(account -> account.accountId().equals(accountId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no account " + accountId));
+        PartnerAccount account = byId.get(accountId);
+        if (account == null) {
+            throw new IllegalArgumentException("no account " + accountId);
+        }
+        return account;
     }
 }

@@ -142,10 +142,6 @@ public class TransactionalPublisher {
         }
     }
 
-    public String transactionalId() {
-        return transactionalId;
-    }
-
     private synchronized void ensureStarted() {
         if (thread == null) {
             thread = new Thread(this::run, "balance-stream-publisher");

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -128,10 +127,6 @@ public class KafkaClients {
     /** The configured event serializer, configured with the same settings (registry URL and the like). */
     public Serializer<BalanceChanged> eventSerializer() {
         return EventFormat.serializerFor(config.valueSerializer(), settings);
-    }
-
-    public Deserializer<BalanceChanged> eventDeserializer() {
-        return EventFormat.deserializerFor(config.valueSerializer(), settings);
     }
 
     /** The common settings a client understands, with the service's own on top. */

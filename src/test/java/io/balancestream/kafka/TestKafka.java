@@ -1,7 +1,5 @@
 package io.balancestream.kafka;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -115,11 +113,7 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
         KafkaClients clients = new KafkaClients(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers(), "delivery.timeout.ms", 5000, "request.timeout.ms", 2000,
                 "max.block.ms", 3000), settings);
-        // The service retries this too: a topic just created may not be known to every broker yet.
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            new TopicSetup(clients).ensureTopics();
-            return true;
-        });
+        new TopicSetup(clients).ensureTopics();
         return clients;
     }
 
