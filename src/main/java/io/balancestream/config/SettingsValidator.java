@@ -44,6 +44,11 @@ public final class SettingsValidator {
             errors.add("balance-stream.kafka.session-timeout must be at least 1s, was "
                     + config.kafka().sessionTimeout());
         }
+        for (String legacy : LegacyChannelSettings.unsupported()) {
+            errors.add(legacy + " is no longer read (the SmallRye channel balance-changed is gone): Kafka client "
+                    + "settings go under kafka.* (for instance kafka.apicurio.registry.url), the service's own under "
+                    + "balance-stream.kafka.*");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalStateException("Invalid balance-stream configuration: " + String.join("; ", errors));
         }

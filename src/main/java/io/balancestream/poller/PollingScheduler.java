@@ -88,8 +88,15 @@ public class PollingScheduler implements OwnershipListener {
                 + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
                 config.kafka().groupId());
         setup = Uni.createFrom().item(() -> {
-            topics.ensureTopics();
-            return true;
+            try {
+                topics.ensureTopics();
+                return true;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return false; // cut short by stop(): nothing to report
+                }
+                throw e;
+            }
         })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException)).invoke(e -> LOG.warnf(
@@ -97,7 +104,7 @@ public class PollingScheduler implements OwnershipListener {
                 .onFailure(e -> !(e instanceof TopicSetup.UnsafeTopicException) && running).retry()
                 .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
                 .subscribe().with(ready -> {
-                    if (running) {
+                    if (ready && running) {
                         membership.start(this);
                     }
                 }, failure -> {

@@ -102,6 +102,25 @@ class PackagedServiceIT {
         }
     }
 
+    @Test
+    void theTopicSettingOfVersion01StillWorks() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("mp.messaging.outgoing.balance-changed.topic", "legacy.balance-changed");
+        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it", "legacy.log"))
+                .start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Watching"));
+            assertThat(service.log()).contains("publishing to legacy.balance-changed").doesNotContain("SRMSG");
+        }
+    }
+
+    @Test
+    void anotherChannelSettingOfVersion01StopsStartupNamingIt() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("mp.messaging.outgoing.balance-changed.apicurio.registry.url", "http://localhost:1/apis");
+        assertRefusesToStart(settings, "legacy-unsupported.log",
+                "mp.messaging.outgoing.balance-changed.apicurio.registry.url is no longer read");
+    }
+
     private static void assertRefusesToStart(Map<String, String> settings, String log, String... namedKeys) {
         try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it", log)).start()) {
             assertThat(service.waitForExit(60)).as("the service must not start").isTrue();
