@@ -1,5 +1,8 @@
 package io.balancestream.partnercenter;
 
+import java.io.Closeable;
+import java.io.InputStream;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -15,17 +18,18 @@ import io.smallrye.mutiny.Uni;
 /**
  * Partner Center's invoice summary resource. One client instance per account is built by
  * {@link PartnerCenterClients}, because every account has its own base URL and token.
- * The body is read as text so the domain parser sees the exact JSON numbers.
+ * The body arrives as a stream, so that its size is bounded while it is read ({@link BoundedBody}), and as
+ * text afterwards so the domain parser sees the exact JSON numbers. Closing the client closes its connections.
  */
 @Path("/v1/invoices")
 @ClientHeaderParam(name = "MS-Contract-Version", value = "v1")
 @ClientHeaderParam(name = "MS-PartnerCenter-Application", value = "${balance-stream.application-name}")
-public interface PartnerCenterApi {
+public interface PartnerCenterApi extends Closeable {
 
     @GET
     @Path("/summary")
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<RestResponse<String>> getInvoiceSummary(
+    Uni<RestResponse<InputStream>> getInvoiceSummary(
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("MS-RequestId") String requestId,
             @HeaderParam("MS-CorrelationId") String correlationId);

@@ -1,11 +1,14 @@
 package io.balancestream.partnercenter;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,7 @@ import io.balancestream.observability.Traced;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Fetches one account's invoice summary, the way Partner Center asks callers to behave: a new MS-RequestId per
@@ -35,16 +39,44 @@ public final class PartnerCenterClient {
     private static final Duration MAX_DURATION = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final PartnerAccount account;
-    private final PartnerCenterApi api;
+    private final Supplier<PartnerCenterApi> newApi;
     private final AccessTokenProvider tokens;
     private final BalanceStreamConfig.Http http;
+    private PartnerCenterApi api;
 
-    PartnerCenterClient(PartnerAccount account, PartnerCenterApi api, AccessTokenProvider tokens,
+    /** @param newApi builds the account's REST client; a new one replaces it after a body was abandoned */
+    PartnerCenterClient(PartnerAccount account, Supplier<PartnerCenterApi> newApi, AccessTokenProvider tokens,
             BalanceStreamConfig.Http http) {
         this.account = account;
-        this.api = api;
+        this.newApi = newApi;
         this.tokens = tokens;
         this.http = http;
+    }
+
+    private synchronized PartnerCenterApi api() {
+        if (api == null) {
+            api = newApi.get();
+        }
+        return api;
+    }
+
+    /**
+     * Closes the REST client and with it the connection of a body this poll stopped reading (too long, or the
+     * deadline passed): left open, a connection that keeps sending would be drained for as long as it sends.
+     */
+    private void dropConnections() {
+        PartnerCenterApi abandoned;
+        synchronized (this) {
+            abandoned = api;
+            api = null;
+        }
+        if (abandoned != null) {
+            try {
+                abandoned.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Closing the HTTP client of account %s: %s", account.accountId(), e);
+            }
+        }
     }
 
     public PartnerAccount account() {
@@ -98,18 +130,47 @@ public final class PartnerCenterClient {
         Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
                 .chain(token -> Traced.within(trace,
-                        () -> api.getInvoiceSummary("Bearer " + token, requestId, correlationId)))
+                        () -> api().getInvoiceSummary("Bearer " + token, requestId, correlationId)))
+                .chain(response -> readBody(response, requestId))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
-                .chain(response -> handle(response, correlationId, trace, requestIds, tokenRenewed));
+                .chain(answer -> handle(answer, correlationId, trace, requestIds, tokenRenewed));
     }
 
-    private Uni<SummaryResponse> handle(RestResponse<String> response, String correlationId, Context trace,
+    /** A response with its body read, as text. */
+    private record Answer(RestResponse<InputStream> response, String body) {
+    }
+
+    /** Reads the body as it arrives, on a worker thread (the stream blocks), never more than the limit. */
+    private Uni<Answer> readBody(RestResponse<InputStream> response, String requestId) {
+        return Uni.createFrom().<Answer> emitter(emitter -> {
+            try {
+                emitter.complete(new Answer(response, BoundedBody.read(bodyOf(response), BoundedBody.MAX_BYTES)));
+            } catch (BoundedBody.TooLargeException e) {
+                dropConnections();
+                emitter.fail(new PartnerCenterException(PartnerCenterException.Reason.OVERSIZED, "Partner Center "
+                        + "answered HTTP " + response.getStatus() + " for account " + account.accountId()
+                        + " with a " + e.getMessage() + "; no InvoiceSummary is that long", requestId));
+            } catch (IOException | RuntimeException e) {
+                emitter.fail(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onCancellation().invoke(this::dropConnections);
+    }
+
+    /** A success's entity is the stream; an error's is left unread by the client and read here the same way. */
+    private static InputStream bodyOf(RestResponse<InputStream> response) {
+        InputStream entity = response.getEntity();
+        return entity != null || !response.hasEntity() ? entity : response.readEntity(InputStream.class);
+    }
+
+    private Uni<SummaryResponse> handle(Answer answer, String correlationId, Context trace,
             AtomicReference<String> requestIds, boolean tokenRenewed) {
         String requestId = requestIds.get();
+        RestResponse<InputStream> response = answer.response();
         int status = response.getStatus();
         if (status == 200) {
-            return Uni.createFrom().item(new SummaryResponse(response.getEntity(), requestId, correlationId));
+            return Uni.createFrom().item(new SummaryResponse(answer.body(), requestId, correlationId));
         }
         if (status == 401 && !tokenRenewed) {
             LOG.debugf("Partner Center rejected the token of account %s (request %s); renewing it once",
@@ -118,7 +179,7 @@ public final class PartnerCenterClient {
             requestIds.set(newRequestId());
             return attempt(correlationId, trace, requestIds, true);
         }
-        String body = errorBody(response);
+        String body = answer.body();
         if (status == 429) {
             Duration retryAfter = retryAfter(response.getHeaderString("Retry-After"), body, http.maxRetryAfter());
             return Uni.createFrom().failure(new PartnerCenterException(PartnerCenterException.Reason.THROTTLED,
@@ -195,15 +256,6 @@ public final class PartnerCenterClient {
             return Duration.ofSeconds(Long.parseLong(digits));
         } catch (NumberFormatException | ArithmeticException e) {
             return MAX_DURATION;
-        }
-    }
-
-    /** Error bodies arrive unread (the entity is only converted for success); read them leniently. */
-    private static String errorBody(RestResponse<String> response) {
-        try {
-            return response.hasEntity() ? response.readEntity(String.class) : null;
-        } catch (RuntimeException e) {
-            return null;
         }
     }
 

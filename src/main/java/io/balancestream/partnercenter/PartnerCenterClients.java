@@ -37,7 +37,7 @@ public class PartnerCenterClients {
         }
         return oidcClients.newClient(oidcConfig(account))
                 .map(oidcClient -> clients.computeIfAbsent(account.accountId(), id -> new PartnerCenterClient(account,
-                        restClient(account), new AccessTokenProvider(account, oidcClient, config.http()), config.http())));
+                        () -> restClient(account), new AccessTokenProvider(account, oidcClient, config.http()), config.http())));
     }
 
     private PartnerCenterApi restClient(PartnerAccount account) {

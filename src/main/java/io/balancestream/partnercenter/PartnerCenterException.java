@@ -23,7 +23,9 @@ public class PartnerCenterException extends RuntimeException {
         /** Any other HTTP status Partner Center rejects the request with (400, 403, 404...). */
         REJECTED,
         /** The token endpoint failed or rejected the credentials. */
-        TOKEN
+        TOKEN,
+        /** A body longer than any InvoiceSummary; reading stopped at the limit. */
+        OVERSIZED
     }
 
     private final Reason reason;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Partner Center stand-in that misbehaves at the HTTP level, where the simulator cannot: it answers on a loopback
@@ -22,12 +23,16 @@ final class HostileUpstream implements AutoCloseable {
         /** Status and headers, then one byte of body every 500 ms, for as long as the client listens. */
         TRICKLE,
         /** 429 with a Retry-After of some 300 million years. */
-        ABSURD_RETRY_AFTER
+        ABSURD_RETRY_AFTER,
+        /** A 200 whose chunked body never ends, sent as fast as the client takes it. */
+        ENDLESS_BODY
     }
 
     private final ServerSocket server;
     private final Behaviour behaviour;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
+    private final AtomicLong largestBodySent = new AtomicLong();
     private final ExecutorService connections = Executors.newCachedThreadPool();
 
     HostileUpstream(Behaviour behaviour) {
@@ -46,6 +51,16 @@ final class HostileUpstream implements AutoCloseable {
 
     int requests() {
         return requests.get();
+    }
+
+    /** Connections the client closed while this upstream was still sending its body. */
+    int abandoned() {
+        return abandoned.get();
+    }
+
+    /** The most body bytes one connection got out before the client stopped it. */
+    long largestBodySent() {
+        return largestBodySent.get();
     }
 
     private void accept() {
@@ -68,10 +83,32 @@ final class HostileUpstream implements AutoCloseable {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    for (int i = 0; i < 100_000 && !socket.isClosed(); i++) {
-                        out.write(i == 0 ? '{' : ' ');
-                        out.flush();
-                        Thread.sleep(500);
+                    try {
+                        for (int i = 0; i < 100_000; i++) {
+                            out.write(i == 0 ? '{' : ' ');
+                            out.flush();
+                            Thread.sleep(500);
+                        }
+                    } catch (IOException closedByClient) {
+                        abandoned.incrementAndGet();
+                    }
+                }
+                case ENDLESS_BODY -> {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    byte[] filler = " ".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                    byte[] chunk = (Integer.toHexString(filler.length) + "\r\n" + new String(filler,
+                            StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    out.write(("1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
+                    long sent = 1;
+                    try {
+                        while (true) {
+                            out.write(chunk);
+                            sent += filler.length;
+                            largestBodySent.accumulateAndGet(sent, Math::max);
+                        }
+                    } catch (IOException closedByClient) {
+                        abandoned.incrementAndGet();
                     }
                 }
                 case ABSURD_RETRY_AFTER -> {

@@ -44,6 +44,24 @@ class HostileUpstreamIT {
             assertThat(service.log()).contains("Poll of account hostile failed (timeout)")
                     .contains("within PT3S (balance-stream.http.poll-timeout)")
                     .doesNotContain("Polling loop of account hostile stopped");
+            // The abandoned body's connection is closed, not left trickling.
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.abandoned() >= 1);
+        }
+    }
+
+    @Test
+    void anEndlessBodyIsCutAtOneMebibyteWhileItIsReadAndPollingGoesOn() {
+        try (HostileUpstream upstream = new HostileUpstream(HostileUpstream.Behaviour.ENDLESS_BODY);
+                ServiceProcess service = new ServiceProcess(settings(upstream, "endless"),
+                        WORK.resolve("endless.log")).start()) {
+            // The poll deadline stays at its default (2 minutes): only a limit applied while reading fails it sooner.
+            await().atMost(Duration.ofSeconds(60)).until(() -> upstream.requests() >= 2 && upstream.abandoned() >= 1);
+            assertThat(service.log()).contains("Poll of account hostile failed (oversized)")
+                    .contains("with a body longer than 1048576 bytes")
+                    .doesNotContain("Polling loop of account hostile stopped")
+                    .doesNotContain("OutOfMemoryError");
+            // What one connection got out is the limit plus what the sockets buffer, not an unbounded stream.
+            assertThat(upstream.largestBodySent()).isLessThan(64L * 1024 * 1024);
         }
     }
 
