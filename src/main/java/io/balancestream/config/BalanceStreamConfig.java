@@ -1,7 +1,9 @@
 package io.balancestream.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,6 +43,30 @@ public interface BalanceStreamConfig {
     Http http();
 
     Health health();
+
+    Webhook webhook();
+
+    /** How Partner Center's signed callbacks are checked and how often they may trigger a poll (all accounts). */
+    interface Webhook {
+
+        /** Hosts a signing certificate may be downloaded from (over HTTPS only), exactly as in the URL. */
+        @WithDefault("3psostorageacct.blob.core.windows.net")
+        List<String> certificateHosts();
+
+        /** The organization (O=) the signing certificate must be issued to. */
+        @WithDefault("Microsoft Corporation")
+        String certificateOrganization();
+
+        /**
+         * A PEM file of CA certificates trusted for the certificate download (TLS) and the signing certificate's
+         * chain; the JVM's trusted CAs when unset.
+         */
+        Optional<Path> trustStore();
+
+        /** A pushed poll of an account starts at least this long after the start of its previous poll. */
+        @WithDefault("5s")
+        Duration minPollInterval();
+    }
 
     Kafka kafka();
 
@@ -126,6 +152,26 @@ public interface BalanceStreamConfig {
 
         /** Overrides the token scope, by default the cloud's {@code {resource}/.default}. */
         Optional<String> scope();
+
+        AccountWebhook webhook();
+    }
+
+    /** Partner Center's invoice-ready callback for one account: POST /partner-center/webhooks/{account-id}. */
+    interface AccountWebhook {
+
+        /** Accept signed callbacks for this account; a verified invoice-ready makes it poll at once. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The callback URL as Partner Center reaches it (https, ending in /partner-center/webhooks/{account-id});
+         * when set, the service registers it with Partner Center at startup.
+         */
+        Optional<URI> publicUrl();
+
+        /** After registering, ask Partner Center for a test-created callback (at most 2 a minute are allowed). */
+        @WithDefault("false")
+        boolean sendValidationEvent();
     }
 
     interface Http {

@@ -2,17 +2,34 @@ package io.balancestream.config;
 
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One configured partner account with its cloud defaults resolved. {@link #toString()} leaves the secret out,
  * so the record can be logged safely.
  */
 public record PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
-        URI apiUrl, URI tokenUrl, String scope) {
+        URI apiUrl, URI tokenUrl, String scope, Webhook webhook) {
+
+    /**
+     * The account's invoice-ready callback.
+     *
+     * @param publicUrl where Partner Center sends it, when the service registers it; empty: registered by hand
+     */
+    public record Webhook(boolean enabled, Optional<URI> publicUrl, boolean sendValidationEvent) {
+        public static final Webhook OFF = new Webhook(false, Optional.empty(), false);
+    }
 
     public PartnerAccount {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(clientSecret, "clientSecret");
+        Objects.requireNonNull(webhook, "webhook");
+    }
+
+    /** An account that takes no callbacks. */
+    public PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
+            URI apiUrl, URI tokenUrl, String scope) {
+        this(accountId, tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, Webhook.OFF);
     }
 
     /** Plain HTTP refused: a typo must not send a client secret in clear text. */
@@ -37,8 +54,22 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         URI tokenUrl = account.tokenUrl().orElse(cloud.tokenUrl(account.tenantId()));
         requireHttpUrl(key + "api-url", apiUrl, plainHttpAllowed);
         requireHttpUrl(key + "token-url", tokenUrl, plainHttpAllowed);
+        BalanceStreamConfig.AccountWebhook webhook = account.webhook();
+        if (webhook.publicUrl().isPresent()) {
+            URI publicUrl = webhook.publicUrl().get();
+            if (!webhook.enabled()) {
+                throw new IllegalArgumentException(key + "webhook.public-url is set but " + key
+                        + "webhook.enabled is false: callbacks would be registered and then refused");
+            }
+            requireHttpUrl(key + "webhook.public-url", publicUrl, plainHttpAllowed);
+        }
+        if (webhook.sendValidationEvent() && webhook.publicUrl().isEmpty()) {
+            throw new IllegalArgumentException(key + "webhook.send-validation-event needs " + key
+                    + "webhook.public-url (the service asks for it after registering that URL)");
+        }
         return new PartnerAccount(accountId, account.tenantId(), account.clientId(), account.clientSecret(), cloud,
-                apiUrl, tokenUrl, account.scope().orElse(cloud.scope()));
+                apiUrl, tokenUrl, account.scope().orElse(cloud.scope()),
+                new Webhook(webhook.enabled(), webhook.publicUrl(), webhook.sendValidationEvent()));
     }
 
     private static void requireText(String key, String value) {
@@ -67,6 +98,7 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
     @Override
     public String toString() {
         return "PartnerAccount[accountId=" + accountId + ", tenantId=" + tenantId + ", clientId=" + clientId
-                + ", cloud=" + cloud + ", apiUrl=" + apiUrl + ", tokenUrl=" + tokenUrl + ", scope=" + scope + "]";
+                + ", cloud=" + cloud + ", apiUrl=" + apiUrl + ", tokenUrl=" + tokenUrl + ", scope=" + scope
+                + ", webhook=" + webhook + "]";
     }
 }

@@ -29,6 +29,12 @@ public final class SettingsValidator {
         positive(errors, "balance-stream.http.poll-timeout", http.pollTimeout());
         positive(errors, "balance-stream.health.failure-grace-period", config.health().failureGracePeriod());
         positive(errors, "balance-stream.kafka.session-timeout", config.kafka().sessionTimeout());
+        positive(errors, "balance-stream.webhook.min-poll-interval", config.webhook().minPollInterval());
+        config.webhook().trustStore().filter(path -> !java.nio.file.Files.isReadable(path)).ifPresent(path -> errors
+                .add("balance-stream.webhook.trust-store names no readable file: " + path));
+        if (config.webhook().certificateHosts().stream().anyMatch(String::isBlank)) {
+            errors.add("balance-stream.webhook.certificate-hosts holds an empty host name");
+        }
         positive(errors, "balance-stream.kafka.transaction-timeout", config.kafka().transactionTimeout());
         if (http.maxBackoff().compareTo(http.initialBackoff()) < 0) {
             errors.add("balance-stream.http.max-backoff (" + http.maxBackoff() + ") is shorter than "

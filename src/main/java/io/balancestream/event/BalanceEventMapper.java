@@ -17,6 +17,7 @@ import io.balancestream.config.PartnerAccount;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.ChangeKind;
 import io.balancestream.events.PartnerCloud;
+import io.balancestream.events.PollTrigger;
 
 /** Between the balance domain and the Avro contract in {@code avro/}: both directions, nothing else. */
 public final class BalanceEventMapper {
@@ -29,7 +30,7 @@ public final class BalanceEventMapper {
     }
 
     public static BalanceChanged toEvent(PartnerAccount account, BalanceTransition transition, String requestId,
-            String correlationId, Instant detectedAt) {
+            String correlationId, Instant detectedAt, PollTrigger trigger) {
         return BalanceChanged.newBuilder()
                 .setEventId(eventId(account.accountId(), transition.sequence()))
                 .setAccountId(account.accountId())
@@ -43,6 +44,7 @@ public final class BalanceEventMapper {
                 .setCurrent(toAvro(transition.current()))
                 .setRequestId(requestId)
                 .setCorrelationId(correlationId)
+                .setTrigger(trigger)
                 .build();
     }
 

@@ -7,6 +7,7 @@ public final class TraceAttributes {
     public static final String CORRELATION_ID = "ms.correlation_id";
     public static final String REQUEST_ID = "ms.request_id";
     public static final String OUTCOME = "balance_stream.outcome";
+    public static final String TRIGGER = "balance_stream.trigger";
 
     private TraceAttributes() {
     }

@@ -83,6 +83,10 @@ public final class PartnerCenterClient {
         return account;
     }
 
+    AccessTokenProvider tokens() {
+        return tokens;
+    }
+
     /** Token requests made so far: stays flat while the cached token is valid. */
     public long tokenRenewals() {
         return tokens.renewals();

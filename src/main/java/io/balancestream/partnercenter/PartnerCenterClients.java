@@ -40,14 +40,24 @@ public class PartnerCenterClients {
                         () -> restClient(account), new AccessTokenProvider(account, oidcClient, config.http()), config.http())));
     }
 
+    /** The account's webhook registration, with the same token as its polls; used once at startup. */
+    public Uni<WebhookRegistration> registrationFor(PartnerAccount account) {
+        return clientFor(account).map(client -> new WebhookRegistration(account,
+                restClient(account, WebhookRegistrationApi.class), client.tokens()));
+    }
+
     private PartnerCenterApi restClient(PartnerAccount account) {
+        return restClient(account, PartnerCenterApi.class);
+    }
+
+    private <T> T restClient(PartnerAccount account, Class<T> api) {
         return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(account.apiUrl())
                 .connectTimeout(config.http().connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.http().readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Statuses are the poller's business: 401, 429 and 5xx each need their own handling.
                 .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(PartnerCenterApi.class);
+                .build(api);
     }
 
     private OidcClientConfig oidcConfig(PartnerAccount account) {

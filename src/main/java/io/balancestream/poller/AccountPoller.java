@@ -20,6 +20,7 @@ import io.balancestream.event.PublishException;
 import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.event.UnrepresentableAmountException;
 import io.balancestream.events.BalanceChanged;
+import io.balancestream.events.PollTrigger;
 import io.balancestream.observability.TraceAttributes;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterException;
@@ -73,7 +74,8 @@ final class AccountPoller {
         return unpublished.size();
     }
 
-    Uni<PollOutcome> pollOnce() {
+    /** @param trigger what started this poll: its interval, or a push from Partner Center */
+    Uni<PollOutcome> pollOnce(PollTrigger trigger) {
         Clock clock = context.clock();
         String correlationId = UUID.randomUUID().toString();
         Instant started = clock.instant();
@@ -81,10 +83,11 @@ final class AccountPoller {
         Span span = context.tracer().spanBuilder("poll " + accountId()).setSpanKind(SpanKind.INTERNAL).setNoParent()
                 .setAttribute(TraceAttributes.ACCOUNT, accountId())
                 .setAttribute(TraceAttributes.CORRELATION_ID, correlationId)
+                .setAttribute(TraceAttributes.TRIGGER, trigger.name())
                 .startSpan();
         Context trace = Context.root().with(span);
         return client.fetchSummary(correlationId, trace)
-                .map(this::queueIfChanged)
+                .map(response -> queueIfChanged(response, trigger))
                 .onFailure().recoverWithItem(failure -> failed(failure, correlationId))
                 .chain(fetched -> resyncIfUncertain()
                         .chain(() -> publishUnpublished(trace))
@@ -102,7 +105,7 @@ final class AccountPoller {
     }
 
     /** Parses and compares; a due change is queued. Returns the outcome of this poll's fetch. */
-    private PollOutcome queueIfChanged(SummaryResponse response) {
+    private PollOutcome queueIfChanged(SummaryResponse response, PollTrigger trigger) {
         Instant detectedAt = context.clock().instant();
         BalanceSnapshot current;
         try {
@@ -118,7 +121,7 @@ final class AccountPoller {
         BalanceChanged event;
         try {
             event = BalanceEventMapper.toEvent(client.account(), transition.get(), response.requestId(),
-                    response.correlationId(), detectedAt);
+                    response.correlationId(), detectedAt, trigger);
         } catch (UnrepresentableAmountException e) {
             throw new PollFailure("unrepresentable_amount", response.requestId(), e.getMessage());
         }

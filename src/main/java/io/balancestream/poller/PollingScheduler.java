@@ -59,6 +59,7 @@ public class PollingScheduler implements OwnershipListener {
     private final PollingContext context;
     private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, Cancellable> loops = new ConcurrentHashMap<>();
+    private final Map<String, PollWakeup> wakeups = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile Cancellable setup;
 
@@ -129,6 +130,7 @@ public class PollingScheduler implements OwnershipListener {
         membership.stop(STOP_TIMEOUT);
         loops.values().forEach(Cancellable::cancel);
         loops.clear();
+        wakeups.clear();
     }
 
     /** The accounts this instance polls now, with their recent history. */
@@ -170,6 +172,7 @@ public class PollingScheduler implements OwnershipListener {
             if (loop != null) {
                 loop.cancel();
             }
+            wakeups.remove(accountId);
         }
         // A transaction that already holds one of them commits (or not) before the group hands them over.
         context.publisher().awaitCurrentTransaction(RELEASE_WAIT);
@@ -181,7 +184,18 @@ public class PollingScheduler implements OwnershipListener {
         LOG.infof("Stopped %d account(s) of partitions %s: %s", lost.size(), partitions, lost);
     }
 
+    /**
+     * Partner Center pushed for this account (a verified invoice-ready): poll now, within the rate
+     * {@code balance-stream.webhook.min-poll-interval} allows. Only the instance that owns the account can.
+     */
+    public PushedPoll push(String accountId) {
+        PollWakeup wakeup = wakeups.get(accountId);
+        return wakeup == null ? PushedPoll.NOT_OWNED : wakeup.push();
+    }
+
     private void startLoop(PartnerAccount account, AccountStatus status) {
+        PollWakeup wakeup = new PollWakeup(context.clock(), config.webhook().minPollInterval());
+        wakeups.put(account.accountId(), wakeup);
         // Setting up an account's clients costs milliseconds each: not on the group member's thread.
         Cancellable loop = Uni.createFrom().deferred(() -> clients.clientFor(account))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -193,13 +207,14 @@ public class PollingScheduler implements OwnershipListener {
                     context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })
-                .onItem().transformToMulti(poller -> Uni.createFrom().deferred(poller::pollOnce)
+                .onItem().transformToMulti(poller -> Uni.createFrom()
+                        .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
                         // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
                         .onFailure().recoverWithItem(failure -> unexpected(account, failure))
                         .chain(outcome -> {
                             Duration delay = nextDelay(outcome);
                             status.nextPollDue(context.clock().instant().plus(delay));
-                            return Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+                            return wakeup.waitAfterPoll(delay, outcome.waitAtLeast().isPresent());
                         })
                         .repeat().indefinitely())
                 .subscribe().with(ignored -> {

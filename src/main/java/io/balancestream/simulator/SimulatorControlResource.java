@@ -1,6 +1,7 @@
 package io.balancestream.simulator;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -8,12 +9,14 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -28,6 +31,28 @@ public class SimulatorControlResource {
 
     @Inject
     PartnerCenterSimulation simulation;
+
+    @Inject
+    SimulatedWebhooks webhooks;
+
+    /**
+     * Fires signed invoice-ready callbacks at the tenant's registered URL (or {@code url}), e.g.
+     * {@code curl -X POST localhost:8080/simulator/contoso/control/invoice-ready}. {@code count} sends a burst in
+     * parallel; {@code tamper=true} changes the body after signing. Returns the service's answers.
+     */
+    @POST
+    @Path("/invoice-ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> invoiceReady(@PathParam("tenant") String tenant, @QueryParam("url") String url,
+            @QueryParam("count") @DefaultValue("1") int count, @QueryParam("tamper") boolean tamper) {
+        URI target = url != null ? URI.create(url) : webhooks.callbackUrl(tenant)
+                .orElseThrow(() -> new BadRequestException("tenant " + tenant + " registered no webhook; pass ?url="));
+        if (count < 1 || count > 1000) {
+            throw new BadRequestException("count must be 1 to 1000");
+        }
+        List<Integer> statuses = webhooks.send(target, "invoice-ready", count, tamper);
+        return Map.of("tenant", tenant, "url", target.toString(), "statuses", statuses);
+    }
 
     /** Serves this body (any text, valid or not) from now on. */
     @PUT

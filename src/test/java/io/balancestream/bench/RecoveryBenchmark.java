@@ -30,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import io.balancestream.events.PollTrigger;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeKind;
@@ -101,7 +102,7 @@ class RecoveryBenchmark {
                             snapshot(sequence), sequence == 1 ? java.util.Set.of(ChangeKind.FIRST_OBSERVATION)
                                     : java.util.Set.of(ChangeKind.BALANCE), sequence);
                     byte[] event = serializer.serialize(settings.topic(), BalanceEventMapper.toEvent(account,
-                            transition, "request", "correlation", Instant.now()));
+                            transition, "request", "correlation", Instant.now(), PollTrigger.SCHEDULE));
                     int partition = AccountPartitions.partitionOf(accountId, settings.partitions());
                     producer.send(new ProducerRecord<>(settings.topic(), partition, accountId, event));
                     producer.send(new ProducerRecord<>(settings.stateTopicName(), partition, accountId,

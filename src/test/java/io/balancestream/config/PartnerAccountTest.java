@@ -11,7 +11,35 @@ import org.junit.jupiter.api.Test;
 class PartnerAccountTest {
 
     record Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
-            Optional<URI> tokenUrl, Optional<String> scope) implements BalanceStreamConfig.Account {
+            Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook) implements BalanceStreamConfig.Account {
+        Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
+                Optional<URI> tokenUrl, Optional<String> scope) {
+            this(tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, new Webhook(false, Optional.empty(),
+                    false));
+        }
+    }
+
+    record Webhook(boolean enabled, Optional<URI> publicUrl, boolean sendValidationEvent)
+            implements BalanceStreamConfig.AccountWebhook {
+    }
+
+    private static Settings withWebhook(Webhook webhook) {
+        return new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(), Optional.empty(), Optional.empty(), webhook);
+    }
+
+    @Test
+    void aWebhookUrlNeedsTheWebhookEnabledAndHttpsOutsideDevAndTest() {
+        URI https = URI.create("https://balances.contoso.example/partner-center/webhooks/a");
+        assertThat(PartnerAccount.from("a", withWebhook(new Webhook(true, Optional.of(https), true))).webhook())
+                .isEqualTo(new PartnerAccount.Webhook(true, Optional.of(https), true));
+        assertThatThrownBy(() -> PartnerAccount.from("a", withWebhook(new Webhook(false, Optional.of(https), false))))
+                .hasMessageContaining("balance-stream.accounts.a.webhook.public-url is set but "
+                        + "balance-stream.accounts.a.webhook.enabled is false");
+        assertThatThrownBy(() -> PartnerAccount.from("a", withWebhook(new Webhook(true,
+                Optional.of(URI.create("http://balances.contoso.example/partner-center/webhooks/a")), false))))
+                .hasMessageContaining("balance-stream.accounts.a.webhook.public-url is plain http");
+        assertThatThrownBy(() -> PartnerAccount.from("a", withWebhook(new Webhook(true, Optional.empty(), true))))
+                .hasMessageContaining("balance-stream.accounts.a.webhook.send-validation-event needs");
     }
 
     private static Settings settings(Cloud cloud) {

@@ -22,6 +22,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import io.balancestream.events.PollTrigger;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeKind;
@@ -54,7 +55,7 @@ class BalanceEventWireFormatTest {
                 previous == null ? EnumSet.of(ChangeKind.FIRST_OBSERVATION)
                         : EnumSet.of(ChangeKind.INVOICE_TYPE_BALANCE, ChangeKind.BALANCE),
                 sequence);
-        return BalanceEventMapper.toEvent(ACCOUNT, transition, "req-1", "corr-1", DETECTED);
+        return BalanceEventMapper.toEvent(ACCOUNT, transition, "req-1", "corr-1", DETECTED, PollTrigger.SCHEDULE);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.balancestream.events.PollTrigger;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeKind;
@@ -60,7 +61,7 @@ class TransactionalPublisherTest {
         BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
                 Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
         BalanceChanged event = BalanceEventMapper.toEvent(ACCOUNT, transition, "request", "correlation",
-                Instant.parse("2026-11-29T10:00:00Z"));
+                Instant.parse("2026-11-29T10:00:00Z"), PollTrigger.SCHEDULE);
         return new TransactionalPublisher.Pending(event, transition.published());
     }
 

@@ -26,7 +26,9 @@ final class EventTopic {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    record Event(String key, BalanceChanged value, Map<String, String> headers, int partition, long offset) {
+    /** @param timestamp the record's timestamp: when the service's producer sent it */
+    record Event(String key, BalanceChanged value, Map<String, String> headers, int partition, long offset,
+            long timestamp) {
     }
 
     private EventTopic() {
@@ -54,7 +56,7 @@ final class EventTopic {
                     headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
                 }
                 events.add(new Event(record.key(), deserializer.deserialize(record.topic(), record.headers(),
-                        record.value()), headers, record.partition(), record.offset()));
+                        record.value()), headers, record.partition(), record.offset(), record.timestamp()));
             });
         }
         events.sort(Comparator.comparing(Event::partition).thenComparing(Event::offset));

@@ -18,6 +18,16 @@ final class Simulator {
                 .put("/simulator/{tenant}/control/balance", tenant).then().statusCode(200);
     }
 
+    /**
+     * Has the simulator send signed invoice-ready callbacks (in parallel) to what the tenant registered; returns the
+     * service's answers.
+     */
+    static List<Integer> invoiceReady(String tenant, int count, boolean tamper) {
+        return given().queryParam("count", count).queryParam("tamper", tamper)
+                .post("/simulator/{tenant}/control/invoice-ready", tenant).then().statusCode(200)
+                .extract().jsonPath().getList("statuses", Integer.class);
+    }
+
     static void setSummary(String tenant, String body) {
         given().contentType(ContentType.JSON).body(body)
                 .put("/simulator/{tenant}/control/summary", tenant).then().statusCode(200);

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.balancestream.events.PollTrigger;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeKind;
@@ -33,7 +34,7 @@ class UnpublishedChangesTest {
         BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
                 Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
         return new UnpublishedChanges.Change(transition, BalanceEventMapper.toEvent(ACCOUNT, transition, "r", "c",
-                Instant.EPOCH));
+                Instant.EPOCH, PollTrigger.SCHEDULE));
     }
 
     @Test

@@ -1,0 +1,90 @@
+package io.balancestream.poller;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import io.balancestream.events.PollTrigger;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * When one account polls next: at its interval, or sooner when Partner Center pushed (a verified invoice-ready).
+ * A push is satisfied by a poll that starts after it: one that arrives while the account waits ends the wait, one
+ * that arrives during a poll asks for one more right after it (that poll's request may have left before the invoice
+ * existed). However many pushes arrive, a pushed poll starts no sooner than {@code minInterval} after the start of
+ * the previous poll, and never while a 429's Retry-After holds. Written here because the wait is the loop's own: a
+ * timer that a push may cut short.
+ */
+final class PollWakeup {
+
+    private final Clock clock;
+    private final Duration minInterval;
+    private Instant lastStart;
+    private boolean pushed;
+    private boolean polling;
+    private boolean throttled;
+    private CompletableFuture<Boolean> waiting;
+
+    PollWakeup(Clock clock, Duration minInterval) {
+        this.clock = clock;
+        this.minInterval = minInterval;
+    }
+
+    /** A verified push for this account. */
+    synchronized PushedPoll push() {
+        if (pushed) {
+            return PushedPoll.COALESCED;
+        }
+        pushed = true;
+        if (polling || throttled) {
+            return PushedPoll.QUEUED;
+        }
+        if (waiting != null) {
+            waiting.complete(true);
+        }
+        return PushedPoll.WOKE;
+    }
+
+    /** The loop starts a poll: returns what triggered it. */
+    synchronized PollTrigger pollStarts() {
+        PollTrigger trigger = pushed ? PollTrigger.WEBHOOK : PollTrigger.SCHEDULE;
+        pushed = false;
+        polling = true;
+        waiting = null;
+        lastStart = clock.instant();
+        return trigger;
+    }
+
+    /**
+     * The wait after a poll: {@code interval}, cut short by a push (then only as long as the rate limit needs).
+     *
+     * @param throttled Partner Center asked for this pause (429): a push does not shorten it
+     */
+    Uni<Void> waitAfterPoll(Duration interval, boolean throttled) {
+        CompletableFuture<Boolean> wake = new CompletableFuture<>();
+        synchronized (this) {
+            polling = false;
+            this.throttled = throttled;
+            waiting = wake;
+            if (pushed && !throttled) {
+                wake.complete(true);
+            }
+        }
+        return Uni.createFrom().completionStage(wake)
+                .ifNoItem().after(interval).recoverWithItem(false)
+                .chain(woken -> {
+                    Duration rest = woken ? restOfMinInterval() : Duration.ZERO;
+                    return rest.isZero() ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().voidItem().onItem().delayIt().by(rest);
+                });
+    }
+
+    private synchronized Duration restOfMinInterval() {
+        if (lastStart == null) {
+            return Duration.ZERO;
+        }
+        Duration rest = Duration.between(clock.instant(), lastStart.plus(minInterval));
+        return rest.isNegative() ? Duration.ZERO : rest;
+    }
+}

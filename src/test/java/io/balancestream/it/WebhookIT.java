@@ -1,0 +1,110 @@
+package io.balancestream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.balancestream.events.BalanceChanged;
+import io.balancestream.events.ChangeKind;
+import io.balancestream.events.PollTrigger;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Partner Center's signed invoice-ready callback, end to end: the packaged service polls every 10 minutes, registers
+ * its callback URL with the simulator at startup, and a signed callback from the simulator (its certificate fetched
+ * over HTTPS and checked against the simulator's test CA) brings the new balance to the topic within seconds.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+class WebhookIT {
+
+    private static final Path CA = Path.of("src", "main", "resources", "simulator", "webhook", "ca.pem");
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    @Test
+    void aSignedInvoiceReadyPollsAtOnceAndOnlyAGenuineCallbackDoesAnything() {
+        String run = "webhook-" + UUID.randomUUID().toString().substring(0, 6);
+        String topic = run + ".balance-changed";
+        String tenant = "wh-" + run;
+        String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        Map<String, String> settings = ServiceSettings.of(kafka, topic, run, List.of("acme"), account -> tenant);
+        settings.put("balance-stream.poll-interval", "10m");
+        settings.put("balance-stream.accounts.acme.webhook.enabled", "true");
+        settings.put("balance-stream.accounts.acme.webhook.public-url", "http://localhost:"
+                + settings.get("quarkus.http.port") + "/partner-center/webhooks/acme");
+        settings.put("balance-stream.webhook.certificate-hosts", "localhost");
+        settings.put("balance-stream.webhook.trust-store", CA.toAbsolutePath().toString());
+        settings.put("balance-stream.webhook.min-poll-interval", MIN_POLL_INTERVAL.toMillis() + "ms");
+        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "webhook-it", run + ".log"))
+                .start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> events(kafka, topic).size() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.log().contains("Webhook of account acme at "));
+            assertThat(service.log()).contains("Webhook of account acme at http://localhost:"
+                    + settings.get("quarkus.http.port") + "/partner-center/webhooks/acme: created");
+
+            // A balance change is seen at once when Partner Center says an invoice is ready, not 10 minutes later.
+            List<Long> latencies = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                awaitRateWindow(kafka, topic);
+                String balance = "1000." + String.format("%02d", i);
+                Simulator.setBalance(tenant, balance);
+                long sent = System.currentTimeMillis();
+                assertThat(Simulator.invoiceReady(tenant, 1, false)).containsExactly(200);
+                int expected = i + 1;
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> events(kafka, topic).size() == expected);
+                EventTopic.Event record = EventTopic.readAll(kafka, topic).get(expected - 1);
+                latencies.add(record.timestamp() - sent);
+                BalanceChanged event = record.value();
+                assertThat(event.getTrigger()).isEqualTo(PollTrigger.WEBHOOK);
+                assertThat(event.getChanges()).contains(ChangeKind.BALANCE);
+                assertThat(event.getCurrent().getBalanceAmount()).isEqualByComparingTo(new BigDecimal(balance));
+            }
+            Collections.sort(latencies);
+            System.out.printf("Callback sent to event record (its timestamp), 10 callbacks: median %d ms, max %d ms%n",
+                    latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
+
+            // A body changed after signing is refused and triggers nothing, however many times it comes.
+            awaitRateWindow(kafka, topic);
+            Simulator.setBalance(tenant, "2000.00");
+            long before = Simulator.summaryRequests(tenant);
+            assertThat(Simulator.invoiceReady(tenant, 3, true)).containsOnly(401);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> Simulator.summaryRequests(tenant) == before);
+            assertThat(service.log()).contains("Callback for account acme rejected (bad_signature)");
+
+            // A burst of 100 genuine callbacks is one poll, or two when the burst outlasts the rate window.
+            assertThat(Simulator.invoiceReady(tenant, 100, false)).containsOnly(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> events(kafka, topic).size() == 12);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> Simulator.summaryRequests(tenant) - before <= 2);
+            assertThat(events(kafka, topic)).hasSize(12);
+            assertThat(events(kafka, topic).get(11).getCurrent().getBalanceAmount())
+                    .isEqualByComparingTo(new BigDecimal("2000.00"));
+        }
+    }
+
+    /** The previous poll started at least the minimum interval ago, so the next callback is not held back. */
+    private static void awaitRateWindow(String kafka, String topic) {
+        List<BalanceChanged> events = events(kafka, topic);
+        java.time.Instant last = events.get(events.size() - 1).getDetectedAt();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> java.time.Instant.now().isAfter(last.plus(MIN_POLL_INTERVAL)));
+    }
+
+    private static List<BalanceChanged> events(String kafka, String topic) {
+        return EventTopic.readAll(kafka, topic).stream().map(EventTopic.Event::value).toList();
+    }
+}
