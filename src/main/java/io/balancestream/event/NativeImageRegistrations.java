@@ -5,6 +5,7 @@ import io.balancestream.events.BalanceSnapshot;
 import io.balancestream.events.ChangeKind;
 import io.balancestream.events.InvoiceTypeBalance;
 import io.balancestream.events.PartnerCloud;
+import io.balancestream.events.PollTrigger;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -12,7 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * SpecificData instantiates them reflectively) and the Kafka (de)serializers, which Kafka loads by class name.
  */
 @RegisterForReflection(targets = { BalanceChanged.class, BalanceSnapshot.class, InvoiceTypeBalance.class,
-        ChangeKind.class, PartnerCloud.class, BalanceChangedSerializer.class, BalanceChangedDeserializer.class })
+        ChangeKind.class, PartnerCloud.class, PollTrigger.class, BalanceChangedSerializer.class, BalanceChangedDeserializer.class })
 final class NativeImageRegistrations {
 
     private NativeImageRegistrations() {

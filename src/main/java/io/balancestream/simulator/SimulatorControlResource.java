@@ -38,7 +38,7 @@ public class SimulatorControlResource {
     /**
      * Fires signed invoice-ready callbacks at the tenant's registered URL (or {@code url}), e.g.
      * {@code curl -X POST localhost:8080/simulator/contoso/control/invoice-ready}. {@code count} sends a burst in
-     * parallel; {@code tamper=true} changes the body after signing. Returns the service's answers.
+     * parallel; {@code tamper=true} changes the body after signing. Returns the service's answers and when the first request left (epoch milliseconds).
      */
     @POST
     @Path("/invoice-ready")
@@ -50,8 +50,9 @@ public class SimulatorControlResource {
         if (count < 1 || count > 1000) {
             throw new BadRequestException("count must be 1 to 1000");
         }
+        long sentAt = System.currentTimeMillis();
         List<Integer> statuses = webhooks.send(target, "invoice-ready", count, tamper);
-        return Map.of("tenant", tenant, "url", target.toString(), "statuses", statuses);
+        return Map.of("tenant", tenant, "url", target.toString(), "statuses", statuses, "sentAt", sentAt);
     }
 
     /** Serves this body (any text, valid or not) from now on. */

@@ -43,7 +43,7 @@ class DeploymentDescriptorsIT {
     /** The configuration keys an environment variable may set, as documented in the README. */
     private static final List<Pattern> KNOWN_KEYS = List.of(
             Pattern.compile("balance\\.stream\\.accounts\\.[a-z0-9]+\\.(tenant\\.id|client\\.id|client\\.secret|cloud|"
-                    + "api\\.url|token\\.url|scope)"),
+                    + "api\\.url|token\\.url|scope|webhook\\.enabled|webhook\\.public\\.url|webhook\\.send\\.validation\\.event)"),
             Pattern.compile("balance\\.stream\\.(poll\\.interval|application\\.name|polling\\.enabled|allow\\.plain\\.http|"
                     + "health\\.failure\\.grace\\.period|http\\.(connect\\.timeout|read\\.timeout|max\\.attempts|"
                     + "initial\\.backoff|max\\.backoff))"),
@@ -98,9 +98,11 @@ class DeploymentDescriptorsIT {
         assertThat(byKind.get("ServiceMonitor").at("/spec/endpoints/0/port").asText()).isEqualTo("management");
         JsonNode policy = byKind.get("NetworkPolicy");
         assertThat(policy.at("/spec/podSelector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
-        assertThat(policy.at("/spec/ingress")).as("one rule: the scraper").hasSize(1);
+        assertThat(policy.at("/spec/ingress")).as("two rules: the scraper, the ingress controller").hasSize(2);
         assertThat(policy.at("/spec/ingress/0/ports")).hasSize(1);
-        assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).as("only the management port").isEqualTo(9000);
+        assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).as("the scraper: management port").isEqualTo(9000);
+        assertThat(policy.at("/spec/ingress/1/ports")).hasSize(1);
+        assertThat(policy.at("/spec/ingress/1/ports/0/port").asInt()).as("callbacks: application port").isEqualTo(8080);
         assertThat(container.path("env").toString()).contains("-XX:+ExitOnOutOfMemoryError");
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             assertThat(container.path(probe).at("/httpGet/port").asText()).as(probe).isEqualTo("management");
@@ -206,6 +208,7 @@ class DeploymentDescriptorsIT {
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy", "grafana",
                 "balance-stream-dashboard.json").toFile());
         Simulator.fault("contoso", "server-error", 3);
+        given().body("{}").post("/partner-center/webhooks/contoso").then().statusCode(401);
         await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/metrics").asString()
                 .contains("balance_stream_poll_failures_total") && given().get("/q/metrics").asString()
                 .contains("balance_stream_balance"));

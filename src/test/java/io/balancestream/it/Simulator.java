@@ -23,9 +23,17 @@ final class Simulator {
      * service's answers.
      */
     static List<Integer> invoiceReady(String tenant, int count, boolean tamper) {
-        return given().queryParam("count", count).queryParam("tamper", tamper)
-                .post("/simulator/{tenant}/control/invoice-ready", tenant).then().statusCode(200)
-                .extract().jsonPath().getList("statuses", Integer.class);
+        return sendInvoiceReady(tenant, count, tamper).statuses();
+    }
+
+    /** @param sentAt when the simulator sent the first callback, epoch milliseconds */
+    record Callbacks(List<Integer> statuses, long sentAt) {
+    }
+
+    static Callbacks sendInvoiceReady(String tenant, int count, boolean tamper) {
+        var answer = given().queryParam("count", count).queryParam("tamper", tamper)
+                .post("/simulator/{tenant}/control/invoice-ready", tenant).then().statusCode(200).extract().jsonPath();
+        return new Callbacks(answer.getList("statuses", Integer.class), answer.getLong("sentAt"));
     }
 
     static void setSummary(String tenant, String body) {
