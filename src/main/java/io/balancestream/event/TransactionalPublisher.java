@@ -142,6 +142,14 @@ public class TransactionalPublisher {
         }
     }
 
+    /**
+     * Starts the publishing thread, which readies its transactional producer at once, while the instance still
+     * checks the topics and joins the group: the first event need not wait for it.
+     */
+    public void start() {
+        ensureStarted();
+    }
+
     private synchronized void ensureStarted() {
         if (thread == null) {
             thread = new Thread(this::run, "balance-stream-publisher");
@@ -171,6 +179,13 @@ public class TransactionalPublisher {
 
     private void run() {
         try {
+            try {
+                producer();
+            } catch (RuntimeException e) {
+                // Kafka is not there yet: the first batch tries again.
+                LOG.debugf("The transactional producer is not ready yet: %s", e.toString());
+                closeProducer();
+            }
             while (running) {
                 List<Request> batch = new ArrayList<>();
                 batch.add(requests.take());

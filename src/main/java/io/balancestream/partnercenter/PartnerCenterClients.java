@@ -2,6 +2,7 @@ package io.balancestream.partnercenter;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,7 @@ public class PartnerCenterClients {
 
     private final OidcClients oidcClients;
     private final BalanceStreamConfig config;
-    private final Map<String, PartnerCenterClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<PartnerCenterClient>> clients = new ConcurrentHashMap<>();
 
     @Inject
     PartnerCenterClients(OidcClients oidcClients, BalanceStreamConfig config) {
@@ -30,14 +31,20 @@ public class PartnerCenterClients {
         this.config = config;
     }
 
+    /** The account's clients, built once (concurrent callers share the one being built; a failure is not kept). */
     public Uni<PartnerCenterClient> clientFor(PartnerAccount account) {
-        PartnerCenterClient existing = clients.get(account.accountId());
-        if (existing != null) {
-            return Uni.createFrom().item(existing);
-        }
-        return oidcClients.newClient(oidcConfig(account))
-                .map(oidcClient -> clients.computeIfAbsent(account.accountId(), id -> new PartnerCenterClient(account,
-                        () -> restClient(account), new AccessTokenProvider(account, oidcClient, config.http()), config.http())));
+        String accountId = account.accountId();
+        CompletableFuture<PartnerCenterClient> client = clients.computeIfAbsent(accountId, id -> oidcClients
+                .newClient(oidcConfig(account))
+                .map(oidcClient -> new PartnerCenterClient(account, () -> restClient(account),
+                        new AccessTokenProvider(account, oidcClient, config.http()), config.http()))
+                .subscribeAsCompletionStage());
+        client.whenComplete((built, failure) -> {
+            if (failure != null) {
+                clients.remove(accountId, client);
+            }
+        });
+        return Uni.createFrom().completionStage(client);
     }
 
     /** The account's webhook registration, with the same token as its polls; used once at startup. */

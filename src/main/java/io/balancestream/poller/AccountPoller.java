@@ -59,6 +59,12 @@ final class AccountPoller {
     private final UnpublishedChanges unpublished = new UnpublishedChanges(MAX_UNPUBLISHED);
     /** Only the poll loop touches it. */
     private boolean baselineUncertain;
+    /**
+     * The last body and what it parsed to: most polls bring the very same body, which parses to the same snapshot,
+     * so the parse (the poll's main CPU cost after HTTP) is skipped. Only the poll loop touches them.
+     */
+    private String lastBody;
+    private BalanceSnapshot lastSnapshot;
 
     AccountPoller(PartnerCenterClient client, PollingContext context, AccountStatus status) {
         this.client = client;
@@ -109,7 +115,7 @@ final class AccountPoller {
         Instant detectedAt = context.clock().instant();
         BalanceSnapshot current;
         try {
-            current = parser.parse(response.body());
+            current = parsed(response.body());
         } catch (InvalidSummaryException e) {
             throw new PollFailure("invalid_body", response.requestId(), "invalid InvoiceSummary: " + e.getMessage());
         }
@@ -130,6 +136,16 @@ final class AccountPoller {
                     + "published once they are", accountId(), MAX_UNPUBLISHED);
         }
         return PollOutcome.of(PollOutcome.PUBLISHED);
+    }
+
+    private BalanceSnapshot parsed(String body) {
+        if (lastBody != null && lastBody.equals(body)) {
+            return lastSnapshot;
+        }
+        BalanceSnapshot snapshot = parser.parse(body);
+        lastBody = body;
+        lastSnapshot = snapshot;
+        return snapshot;
     }
 
     private Uni<Void> resyncIfUncertain() {

@@ -59,6 +59,10 @@ public class PollMetrics {
         }
     }
 
+    private final Map<String, Map<String, Counter>> polls = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> failures = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Timer>> pollDurations = new ConcurrentHashMap<>();
+
     /** The account moved to another instance: its gauges stop here (counters keep their totals). */
     void unregisterAccount(String account) {
         List<Meter> meters = accountMeters.remove(account);
@@ -68,15 +72,28 @@ public class PollMetrics {
     }
 
     void recordPoll(String account, PollOutcome outcome, Duration duration) {
-        Counter.builder("balance_stream_polls").description("Polls by account and outcome")
-                .tags("account", account, "outcome", outcome.succeeded() ? outcome.result() : "failed")
-                .register(registry).increment();
+        String result = outcome.succeeded() ? outcome.result() : "failed";
+        meter(polls, account, result, () -> Counter.builder("balance_stream_polls")
+                .description("Polls by account and outcome").tags("account", account, "outcome", result)
+                .register(registry)).increment();
         if (!outcome.succeeded()) {
-            Counter.builder("balance_stream_poll_failures").description("Failed polls by cause")
-                    .tags("account", account, "cause", outcome.result()).register(registry).increment();
+            meter(failures, account, outcome.result(), () -> Counter.builder("balance_stream_poll_failures")
+                    .description("Failed polls by cause").tags("account", account, "cause", outcome.result())
+                    .register(registry)).increment();
         }
-        Timer.builder("balance_stream_poll_duration").description("Duration of a poll, retries and publishing included")
-                .tag("account", account).publishPercentileHistogram().register(registry).record(duration);
+        meter(pollDurations, account, "", () -> Timer.builder("balance_stream_poll_duration")
+                .description("Duration of a poll, retries and publishing included").tag("account", account)
+                .publishPercentileHistogram().register(registry)).record(duration);
+    }
+
+    /**
+     * The meter of an account and label, registered once: a poll records into it without building a meter id
+     * (a poll's own cost is a few microseconds, the registry lookup was a good part of it).
+     */
+    private static <M> M meter(Map<String, Map<String, M>> meters, String account, String label,
+            java.util.function.Supplier<M> register) {
+        return meters.computeIfAbsent(account, ignored -> new ConcurrentHashMap<>())
+                .computeIfAbsent(label, ignored -> register.get());
     }
 
     void recordPublished(BalanceChanged event, Duration duration) {

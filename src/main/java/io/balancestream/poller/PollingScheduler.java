@@ -85,6 +85,12 @@ public class PollingScheduler implements OwnershipListener {
         SettingsValidator.check(config);
         kafka.requireBootstrapServers();
         running = true;
+        // Kafka's transaction coordinator and the accounts' clients are readied while the topics are checked and the
+        // group is joined, so the first poll waits for neither.
+        context.publisher().start();
+        accounts.all().forEach(account -> clients.clientFor(account)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(client -> {
+                }, failure -> LOG.debugf("Clients of account %s not ready yet: %s", account.accountId(), failure)));
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
                 + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
                 config.kafka().groupId());

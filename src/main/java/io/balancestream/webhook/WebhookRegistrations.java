@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -30,11 +31,12 @@ public class WebhookRegistrations {
     private final PartnerAccounts accounts;
     private final PartnerCenterClients clients;
     private final BalanceStreamConfig config;
-    private final SigningCertificates certificates;
+    /** Built only when an account takes callbacks: reading the JVM's CAs costs startup time. */
+    private final Instance<SigningCertificates> certificates;
 
     @Inject
     WebhookRegistrations(PartnerAccounts accounts, PartnerCenterClients clients, BalanceStreamConfig config,
-            SigningCertificates certificates) {
+            Instance<SigningCertificates> certificates) {
         this.accounts = accounts;
         this.clients = clients;
         this.config = config;
@@ -52,7 +54,7 @@ public class WebhookRegistrations {
         LOG.infof("Partner Center callbacks accepted for %s at POST /partner-center/webhooks/{account-id}; signing "
                 + "certificates from %s, issued to O=%s, chained to %s", enabled.stream()
                         .map(PartnerAccount::accountId).toList(), config.webhook().certificateHosts(),
-                config.webhook().certificateOrganization(), certificates.trustDescription());
+                config.webhook().certificateOrganization(), certificates.get().trustDescription());
         enabled.forEach(account -> account.webhook().publicUrl().ifPresent(url -> register(account, url)));
     }
 
