@@ -20,10 +20,11 @@ import io.smallrye.mutiny.Uni;
  * {@link PartnerCenterClients}, because every account has its own base URL and token.
  * The body arrives as a stream, so that its size is bounded while it is read ({@link BoundedBody}), and as
  * text afterwards so the domain parser sees the exact JSON numbers. Closing the client closes its connections.
+ * The application name is an argument, read from the configuration once, not a configuration expression evaluated
+ * on every request.
  */
 @Path("/v1/invoices")
 @ClientHeaderParam(name = "MS-Contract-Version", value = "v1")
-@ClientHeaderParam(name = "MS-PartnerCenter-Application", value = "${balance-stream.application-name}")
 public interface PartnerCenterApi extends Closeable {
 
     @GET
@@ -32,5 +33,6 @@ public interface PartnerCenterApi extends Closeable {
     Uni<RestResponse<InputStream>> getInvoiceSummary(
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("MS-RequestId") String requestId,
-            @HeaderParam("MS-CorrelationId") String correlationId);
+            @HeaderParam("MS-CorrelationId") String correlationId,
+            @HeaderParam("MS-PartnerCenter-Application") String application);
 }

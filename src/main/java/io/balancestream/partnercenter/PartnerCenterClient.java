@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -42,11 +41,13 @@ public final class PartnerCenterClient {
     private final Supplier<PartnerCenterApi> newApi;
     private final AccessTokenProvider tokens;
     private final BalanceStreamConfig.Http http;
+    private final String application;
     private PartnerCenterApi api;
 
     /** @param newApi builds the account's REST client; a new one replaces it after a body was abandoned */
     PartnerCenterClient(PartnerAccount account, Supplier<PartnerCenterApi> newApi, AccessTokenProvider tokens,
-            BalanceStreamConfig.Http http) {
+            BalanceStreamConfig.Http http, String application) {
+        this.application = application;
         this.account = account;
         this.newApi = newApi;
         this.tokens = tokens;
@@ -134,7 +135,7 @@ public final class PartnerCenterClient {
         Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
                 .chain(token -> Traced.within(trace,
-                        () -> api().getInvoiceSummary("Bearer " + token, requestId, correlationId)))
+                        () -> api().getInvoiceSummary("Bearer " + token, requestId, correlationId, application)))
                 .chain(response -> readBody(response, requestId))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
@@ -272,6 +273,6 @@ public final class PartnerCenterClient {
     }
 
     private static String newRequestId() {
-        return UUID.randomUUID().toString();
+        return RequestIds.next();
     }
 }

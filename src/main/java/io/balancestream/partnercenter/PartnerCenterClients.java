@@ -37,7 +37,8 @@ public class PartnerCenterClients {
         CompletableFuture<PartnerCenterClient> client = clients.computeIfAbsent(accountId, id -> oidcClients
                 .newClient(oidcConfig(account))
                 .map(oidcClient -> new PartnerCenterClient(account, () -> restClient(account),
-                        new AccessTokenProvider(account, oidcClient, config.http()), config.http()))
+                        new AccessTokenProvider(account, oidcClient, config.http()), config.http(),
+                        config.applicationName()))
                 .subscribeAsCompletionStage());
         client.whenComplete((built, failure) -> {
             if (failure != null) {

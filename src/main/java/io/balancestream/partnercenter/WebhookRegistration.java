@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 
 import org.jboss.resteasy.reactive.RestResponse;
@@ -142,6 +141,6 @@ public final class WebhookRegistration {
     }
 
     private static String newId() {
-        return UUID.randomUUID().toString();
+        return RequestIds.next();
     }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -24,6 +23,7 @@ import io.balancestream.events.PollTrigger;
 import io.balancestream.observability.TraceAttributes;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterException;
+import io.balancestream.partnercenter.RequestIds;
 import io.balancestream.partnercenter.SummaryResponse;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
@@ -83,7 +83,7 @@ final class AccountPoller {
     /** @param trigger what started this poll: its interval, or a push from Partner Center */
     Uni<PollOutcome> pollOnce(PollTrigger trigger) {
         Clock clock = context.clock();
-        String correlationId = UUID.randomUUID().toString();
+        String correlationId = RequestIds.next();
         Instant started = clock.instant();
         // A poll starts a trace of its own: whatever context the loop's thread still holds is not its parent.
         Span span = context.tracer().spanBuilder("poll " + accountId()).setSpanKind(SpanKind.INTERNAL).setNoParent()
