@@ -32,6 +32,12 @@ public interface BalanceStreamConfig {
     @WithDefault("false")
     boolean allowPlainHttp();
 
+    /**
+     * Optional key for sealing App+User refresh tokens in the state topic; by default each account's client secret
+     * (then a new client secret means a new consent). Never logged.
+     */
+    Optional<String> credentialsKey();
+
     /** Time between the end of one poll of an account and the start of the next. */
     @WithDefault("5m")
     Duration pollInterval();
@@ -141,6 +147,19 @@ public interface BalanceStreamConfig {
         /** Client secret of the app registration. Never logged. */
         String clientSecret();
 
+        /**
+         * {@code app}: app-only tokens (client credentials). {@code app-user}: App+User tokens of the secure
+         * application model, redeemed from {@link #refreshToken()}.
+         */
+        @WithDefault("app")
+        Auth auth();
+
+        /**
+         * App+User only: a refresh token from a consented, MFA-signed-in user. Never logged. Entra rotates it on each
+         * use; the service keeps the newest one, encrypted, in its state topic.
+         */
+        Optional<String> refreshToken();
+
         @WithDefault("global")
         Cloud cloud();
 
@@ -154,6 +173,14 @@ public interface BalanceStreamConfig {
         Optional<String> scope();
 
         AccountWebhook webhook();
+    }
+
+    /** How an account gets its Partner Center token. */
+    enum Auth {
+        /** App-only: client credentials. */
+        APP,
+        /** App+User: a user's refresh token with the app's credentials (secure application model). */
+        APP_USER
     }
 
     /** Partner Center's invoice-ready callback for one account: POST /partner-center/webhooks/{account-id}. */

@@ -36,4 +36,9 @@ public enum Cloud {
     public String scope() {
         return resource + "/.default";
     }
+
+    /** The delegated scope of App+User (secure application model) tokens, refresh tokens included. */
+    public String appUserScope() {
+        return resource + "/user_impersonation offline_access";
+    }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * so the record can be logged safely.
  */
 public record PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
-        URI apiUrl, URI tokenUrl, String scope, Webhook webhook) {
+        URI apiUrl, URI tokenUrl, String scope, Webhook webhook, String refreshToken) {
 
     /**
      * The account's invoice-ready callback.
@@ -26,10 +26,15 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         Objects.requireNonNull(webhook, "webhook");
     }
 
-    /** An account that takes no callbacks. */
+    /** An app-only account that takes no callbacks. */
     public PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
             URI apiUrl, URI tokenUrl, String scope) {
-        this(accountId, tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, Webhook.OFF);
+        this(accountId, tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, Webhook.OFF, null);
+    }
+
+    /** App+User (a refresh token) rather than app-only credentials. */
+    public boolean appUser() {
+        return refreshToken != null;
     }
 
     /** Plain HTTP refused: a typo must not send a client secret in clear text. */
@@ -54,6 +59,15 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         URI tokenUrl = account.tokenUrl().orElse(cloud.tokenUrl(account.tenantId()));
         requireHttpUrl(key + "api-url", apiUrl, plainHttpAllowed);
         requireHttpUrl(key + "token-url", tokenUrl, plainHttpAllowed);
+        String refreshToken = null;
+        if (account.auth() == BalanceStreamConfig.Auth.APP_USER) {
+            refreshToken = account.refreshToken().filter(token -> !token.isBlank()).orElseThrow(
+                    () -> new IllegalArgumentException(key + "refresh-token is required with " + key + "auth=app-user"
+                            + " (a refresh token from the partner's consent, see README \"App+User\")"));
+        } else if (account.refreshToken().isPresent()) {
+            throw new IllegalArgumentException(key + "refresh-token is set but " + key + "auth is app: set "
+                    + key + "auth=app-user to use it");
+        }
         BalanceStreamConfig.AccountWebhook webhook = account.webhook();
         if (webhook.publicUrl().isPresent()) {
             URI publicUrl = webhook.publicUrl().get();
@@ -68,8 +82,8 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
                     + "webhook.public-url (the service asks for it after registering that URL)");
         }
         return new PartnerAccount(accountId, account.tenantId(), account.clientId(), account.clientSecret(), cloud,
-                apiUrl, tokenUrl, account.scope().orElse(cloud.scope()),
-                new Webhook(webhook.enabled(), webhook.publicUrl(), webhook.sendValidationEvent()));
+                apiUrl, tokenUrl, account.scope().orElse(refreshToken == null ? cloud.scope() : cloud.appUserScope()),
+                new Webhook(webhook.enabled(), webhook.publicUrl(), webhook.sendValidationEvent()), refreshToken);
     }
 
     private static void requireText(String key, String value) {
@@ -99,6 +113,6 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
     public String toString() {
         return "PartnerAccount[accountId=" + accountId + ", tenantId=" + tenantId + ", clientId=" + clientId
                 + ", cloud=" + cloud + ", apiUrl=" + apiUrl + ", tokenUrl=" + tokenUrl + ", scope=" + scope
-                + ", webhook=" + webhook + "]";
+                + ", webhook=" + webhook + ", auth=" + (appUser() ? "app-user" : "app") + "]";
     }
 }

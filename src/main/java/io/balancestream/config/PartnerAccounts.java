@@ -23,7 +23,7 @@ public class PartnerAccounts {
     private static final Logger LOG = Logger.getLogger(PartnerAccounts.class);
     private static final String PREFIX = "BALANCE_STREAM_ACCOUNTS_";
     private static final List<String> SETTINGS = List.of("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "CLOUD",
-            "API_URL", "TOKEN_URL", "SCOPE", "WEBHOOK_ENABLED", "WEBHOOK_PUBLIC_URL", "WEBHOOK_SEND_VALIDATION_EVENT");
+            "API_URL", "TOKEN_URL", "SCOPE", "WEBHOOK_ENABLED", "WEBHOOK_PUBLIC_URL", "WEBHOOK_SEND_VALIDATION_EVENT", "AUTH", "REFRESH_TOKEN");
 
     private final List<PartnerAccount> accounts;
     private final Map<String, PartnerAccount> byId = new java.util.HashMap<>();

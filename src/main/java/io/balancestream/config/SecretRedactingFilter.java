@@ -13,8 +13,9 @@ import org.jboss.logmanager.ExtLogRecord;
 import io.quarkus.logging.LoggingFilter;
 
 /**
- * Last line of defence for secrets in logs: masks every configured client secret and anything shaped like a
- * credential (form-encoded client_secret, bearer tokens, access_token fields) in each log line, whoever logs it.
+ * Last line of defence for secrets in logs: masks every configured client secret and refresh token and anything
+ * shaped like a credential (form-encoded client_secret or refresh_token, bearer tokens, access_token and
+ * refresh_token fields) in each log line, whoever logs it.
  * Libraries do log request bodies at debug level (the OIDC client logs its token request form).
  */
 @LoggingFilter(name = "redact-secrets")
@@ -22,7 +23,8 @@ public final class SecretRedactingFilter implements Filter {
 
     static final String MASK = "***";
     private static final Pattern CREDENTIAL_SHAPES = Pattern.compile(
-            "(?i)(client_secret=)[^&\\s]+|(Bearer\\s+)[A-Za-z0-9._~+/=-]+|(\"access_token\"\\s*:\\s*\")[^\"]+");
+            "(?i)((?:client_secret|refresh_token)=)[^&\\s]+|(Bearer\\s+)[A-Za-z0-9._~+/=-]+"
+                    + "|(\"(?:access_token|refresh_token)\"\\s*:\\s*\")[^\"]+");
 
     private final List<String> secrets;
 
@@ -98,7 +100,9 @@ public final class SecretRedactingFilter implements Filter {
     private static List<String> configuredSecrets(Config config) {
         List<String> secrets = new ArrayList<>();
         for (String name : config.getPropertyNames()) {
-            if (name.startsWith("balance-stream.accounts.") && name.endsWith(".client-secret")) {
+            if (name.startsWith("balance-stream.accounts.")
+                    && (name.endsWith(".client-secret") || name.endsWith(".refresh-token"))
+                    || name.equals("balance-stream.credentials-key")) {
                 config.getOptionalValue(name, String.class).ifPresent(secrets::add);
             }
         }

@@ -73,7 +73,18 @@ public class TransactionalPublisher {
     public record Pending(BalanceChanged event, PublishedState state) {
     }
 
-    private record Request(String accountId, List<Pending> events, Context trace, CompletableFuture<Void> done) {
+    /** @param refreshToken a sealed refresh token to store (App+User accounts), or null */
+    private record Request(String accountId, List<Pending> events, byte[] refreshToken, Context trace,
+            CompletableFuture<Void> done) {
+    }
+
+    /** The state topic's record header that marks an account's sealed refresh token (key: refresh-token/{account}). */
+    public static final String RECORD_KIND_HEADER = "balance-stream-record";
+    public static final String REFRESH_TOKEN_KIND = "refresh-token";
+
+    /** Key of an account's refresh-token record: not the account id, which keys its state record. */
+    public static String refreshTokenKey(String accountId) {
+        return REFRESH_TOKEN_KIND + "/" + accountId;
     }
 
     private final KafkaClients clients;
@@ -123,7 +134,22 @@ public class TransactionalPublisher {
             return done;
         }
         ensureStarted();
-        requests.add(new Request(accountId, List.copyOf(events), trace, done));
+        requests.add(new Request(accountId, List.copyOf(events), null, trace, done));
+        return done;
+    }
+
+    /**
+     * Stores an App+User account's newest refresh token, sealed, in its state partition, in a transaction fenced like
+     * any other: an instance that lost the account cannot overwrite what its new owner stored.
+     */
+    public CompletableFuture<Void> storeRefreshToken(String accountId, byte[] sealed) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new PublishException(Outcome.ABORTED, "the service is stopping", null));
+            return done;
+        }
+        ensureStarted();
+        requests.add(new Request(accountId, List.of(), sealed, null, done));
         return done;
     }
 
@@ -284,19 +310,32 @@ public class TransactionalPublisher {
         return failure;
     }
 
-    /** Events first (their offsets go into the state), then one state record per account on its own partition. */
+    /**
+     * Events first (their offsets go into the state), then one state record per account on its own partition; a
+     * sealed refresh token goes to that partition too.
+     */
     private Map<TopicPartition, OffsetAndMetadata> sendAll(KafkaProducer<String, byte[]> transactional,
             List<Request> batch, List<Span> spans) {
         Map<Request, Future<RecordMetadata>> lastEvents = new LinkedHashMap<>();
+        int statePartitions = membership.partitionCount();
+        List<Future<RecordMetadata>> states = new ArrayList<>();
         for (Request request : batch) {
+            if (request.refreshToken() != null) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(RECORD_KIND_HEADER, REFRESH_TOKEN_KIND.getBytes(StandardCharsets.UTF_8));
+                states.add(transactional.send(new ProducerRecord<>(stateTopic, AccountPartitions.partitionOf(
+                        request.accountId(), statePartitions), refreshTokenKey(request.accountId()),
+                        request.refreshToken(), headers)));
+            }
+            if (request.events().isEmpty()) {
+                continue;
+            }
             Future<RecordMetadata> last = null;
             for (Pending pending : request.events()) {
                 last = transactional.send(eventRecord(pending.event(), request.trace(), spans));
             }
             lastEvents.put(request, last);
         }
-        int statePartitions = membership.partitionCount();
-        List<Future<RecordMetadata>> states = new ArrayList<>();
         for (Map.Entry<Request, Future<RecordMetadata>> entry : lastEvents.entrySet()) {
             Request request = entry.getKey();
             RecordMetadata event = KafkaFutures.await(entry.getValue(), SEND_TIMEOUT);

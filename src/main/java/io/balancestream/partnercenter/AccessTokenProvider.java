@@ -2,6 +2,7 @@ package io.balancestream.partnercenter;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -14,7 +15,8 @@ import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The bearer token of one account, from the Quarkus OIDC client (client-credentials grant against Entra ID).
+ * The bearer token of one account, from the Quarkus OIDC client against Entra ID: the client-credentials grant
+ * (app-only), or the refresh-token grant (App+User) with the newest refresh token, which Entra rotates on each use.
  * A token is reused until shortly before it expires, so polling does not cost a token request per poll.
  */
 final class AccessTokenProvider {
@@ -32,11 +34,16 @@ final class AccessTokenProvider {
     private final BalanceStreamConfig.Http http;
     private final AtomicLong renewals = new AtomicLong();
     private volatile Tokens tokens;
+    /** App+User: the newest refresh token (null for app-only). */
+    private volatile String refreshToken;
+    /** App+User: a rotated refresh token not yet stored in the state topic. */
+    private volatile String unsaved;
 
     AccessTokenProvider(PartnerAccount account, OidcClient oidcClient, BalanceStreamConfig.Http http) {
         this.account = account;
         this.oidcClient = oidcClient;
         this.http = http;
+        this.refreshToken = account.refreshToken();
     }
 
     Uni<String> accessToken() {
@@ -44,7 +51,10 @@ final class AccessTokenProvider {
         if (current != null && !expiresSoon(current)) {
             return Uni.createFrom().item(current.getAccessToken());
         }
-        Uni<Tokens> request = oidcClient.getTokens();
+        Uni<Tokens> request = account.appUser()
+                ? Uni.createFrom().deferred(() -> oidcClient.refreshTokens(refreshToken,
+                        Map.of("scope", account.scope())))
+                : oidcClient.getTokens();
         if (http.maxAttempts() > 1) {
             request = request.onFailure(AccessTokenProvider::mayPassOnRetry).retry()
                     .withBackOff(http.initialBackoff(), http.maxBackoff()).withJitter(0.5)
@@ -55,6 +65,11 @@ final class AccessTokenProvider {
                 .invoke(fresh -> {
                     tokens = fresh;
                     renewals.incrementAndGet();
+                    String rotated = fresh.getRefreshToken();
+                    if (account.appUser() && rotated != null && !rotated.equals(refreshToken)) {
+                        refreshToken = rotated;
+                        unsaved = rotated;
+                    }
                 })
                 .map(Tokens::getAccessToken);
     }
@@ -66,6 +81,22 @@ final class AccessTokenProvider {
     private static boolean mayPassOnRetry(Throwable failure) {
         Matcher error = ENTRA_ERROR.matcher(String.valueOf(failure.getMessage()));
         return !(error.find() && PERMANENT_ERRORS.contains(error.group(1)));
+    }
+
+    /** App+User: continue from the newest refresh token stored before a restart or by a previous owner. */
+    void resume(String storedRefreshToken) {
+        refreshToken = storedRefreshToken;
+    }
+
+    /** App+User: a rotated refresh token that still has to be stored. */
+    java.util.Optional<String> unsavedRefreshToken() {
+        return java.util.Optional.ofNullable(unsaved);
+    }
+
+    void refreshTokenSaved(String saved) {
+        if (saved.equals(unsaved)) {
+            unsaved = null;
+        }
     }
 
     /** Forget the cached token, after Partner Center rejected it. */
@@ -101,6 +132,15 @@ final class AccessTokenProvider {
         }
         if (!explained) {
             message.append(": ").append(failure.getClass().getSimpleName());
+        }
+        error.reset();
+        if (account.appUser() && error.find() && "invalid_grant".equals(error.group(1))) {
+            message.append(". Entra no longer accepts the refresh token (expired after 90 days unused, revoked, or "
+                    + "without the MFA claim): the partner must consent again. An admin agent signs in with MFA "
+                    + "through the app's consent flow; put the new refresh token in balance-stream.accounts.")
+                    .append(account.accountId()).append(".refresh-token and restart. The other accounts go on");
+            return new PartnerCenterException(PartnerCenterException.Reason.CONSENT_REQUIRED, message.toString(),
+                    null);
         }
         return new PartnerCenterException(PartnerCenterException.Reason.TOKEN, message.toString(), null);
     }

@@ -88,6 +88,20 @@ public final class PartnerCenterClient {
         return tokens;
     }
 
+    /** App+User: continue from the newest refresh token the state topic held for this account. */
+    public void resumeRefreshToken(String storedRefreshToken) {
+        tokens.resume(storedRefreshToken);
+    }
+
+    /** App+User: a rotated refresh token not yet stored; the poller stores it and reports {@link #refreshTokenSaved}. */
+    public java.util.Optional<String> unsavedRefreshToken() {
+        return tokens.unsavedRefreshToken();
+    }
+
+    public void refreshTokenSaved(String saved) {
+        tokens.refreshTokenSaved(saved);
+    }
+
     /** Token requests made so far: stays flat while the cached token is valid. */
     public long tokenRenewals() {
         return tokens.renewals();

@@ -70,16 +70,16 @@ public class PartnerCenterClients {
 
     private OidcClientConfig oidcConfig(PartnerAccount account) {
         URI tokenUrl = account.tokenUrl();
-        return OidcClientConfig.builder()
+        var builder = OidcClientConfig.builder()
                 .id("partner-center-" + account.accountId())
                 .authServerUrl(tokenUrl.resolve("/").toString())
                 .discoveryEnabled(false)
                 .tokenPath(tokenUrl.toString())
                 .clientId(account.clientId())
                 .credentials().clientSecret(account.clientSecret(), Method.POST).end()
-                .grant(OidcClientConfig.Grant.Type.CLIENT)
-                .scopes(account.scope())
-                .connectionTimeout(config.http().connectTimeout())
-                .build();
+                .connectionTimeout(config.http().connectTimeout());
+        // App+User: the refresh-token grant, its scope sent with each refresh (AccessTokenProvider).
+        return account.appUser() ? builder.grant(OidcClientConfig.Grant.Type.REFRESH).build()
+                : builder.grant(OidcClientConfig.Grant.Type.CLIENT).scopes(account.scope()).build();
     }
 }

@@ -25,7 +25,9 @@ public class PartnerCenterException extends RuntimeException {
         /** The token endpoint failed or rejected the credentials. */
         TOKEN,
         /** A body longer than any InvoiceSummary; reading stopped at the limit. */
-        OVERSIZED
+        OVERSIZED,
+        /** Entra refused an App+User refresh token (invalid_grant): a person must consent again. */
+        CONSENT_REQUIRED
     }
 
     private final Reason reason;

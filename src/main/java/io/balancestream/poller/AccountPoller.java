@@ -18,6 +18,8 @@ import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.PublishException;
 import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.event.UnrepresentableAmountException;
+import io.balancestream.config.PartnerAccount;
+import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.PollTrigger;
 import io.balancestream.observability.TraceAttributes;
@@ -99,6 +101,7 @@ final class AccountPoller {
                         .chain(() -> publishUnpublished(trace))
                         .map(publishFailure -> publishFailure.orElse(fetched))
                         .onFailure().recoverWithItem(failure -> failed(failure, correlationId)))
+                .call(this::storeRotatedRefreshToken)
                 .invoke(outcome -> {
                     status.record(outcome);
                     context.metrics().recordPoll(accountId(), outcome, Duration.between(started, clock.instant()));
@@ -136,6 +139,33 @@ final class AccountPoller {
                     + "published once they are", accountId(), MAX_UNPUBLISHED);
         }
         return PollOutcome.of(PollOutcome.PUBLISHED);
+    }
+
+    /**
+     * App+User: Entra rotated the refresh token during this poll; the newest one goes to the state topic, sealed, so
+     * a restart or the next owner continues from it. A failure is logged and tried again after the next poll (the
+     * previous token stays valid meanwhile: Entra does not revoke it at once).
+     */
+    private Uni<Void> storeRotatedRefreshToken() {
+        Optional<String> rotated = client.unsavedRefreshToken();
+        if (rotated.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        PartnerAccount account = client.account();
+        byte[] sealed = RefreshTokenCipher.of(account, context.credentialsKey()).seal(rotated.get(),
+                account.refreshToken());
+        return Uni.createFrom().completionStage(() -> context.publisher().storeRefreshToken(accountId(), sealed))
+                .emitOn(Infrastructure.getDefaultExecutor())
+                .invoke(() -> {
+                    client.refreshTokenSaved(rotated.get());
+                    LOG.debugf("Stored the rotated refresh token of account %s", accountId());
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("The rotated refresh token of account %s is not stored yet (%s); trying again after "
+                            + "the next poll", accountId(), failure.getMessage());
+                    return null;
+                })
+                .replaceWithVoid();
     }
 
     private BalanceSnapshot parsed(String body) {

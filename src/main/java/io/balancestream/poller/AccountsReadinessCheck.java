@@ -73,7 +73,13 @@ public class AccountsReadinessCheck implements HealthCheck {
      * Why an account makes the instance not ready, or null: it has been failing, or has gone without a completed
      * poll (a loop that died or hangs records nothing), for longer than the grace period.
      */
+    private static final String CONSENT_REQUIRED = "consent_required";
+
     static String trouble(AccountStatus status, Instant now, Duration gracePeriod) {
+        if (status.lastResult() != null && status.lastResult().startsWith(CONSENT_REQUIRED)) {
+            // No grace: nothing gets better until a person acts.
+            return "needs a person: " + status.lastResult();
+        }
         Instant due = status.nextPollDue() != null ? status.nextPollDue() : status.ownedSince();
         if (Duration.between(due, now).compareTo(gracePeriod) > 0) {
             return "no poll completed since " + (status.nextPollDue() == null

@@ -10,5 +10,6 @@ import io.opentelemetry.api.trace.Tracer;
 
 /** What every account's poller shares: built once by the scheduler, so a poller needs three arguments, not ten. */
 record PollingContext(TransactionalPublisher publisher, Baselines baselines, StateRecovery recovery,
-        GroupMembership membership, PollMetrics metrics, Tracer tracer, Clock clock) {
+        GroupMembership membership, PollMetrics metrics, Tracer tracer, Clock clock,
+        java.util.Optional<String> credentialsKey) {
 }

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
+import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.config.PartnerAccounts;
 import io.balancestream.config.SettingsValidator;
 import io.balancestream.event.TransactionalPublisher;
@@ -24,6 +25,7 @@ import io.balancestream.kafka.TopicSetup;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.OwnershipListener;
+import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterClients;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
@@ -74,7 +76,7 @@ public class PollingScheduler implements OwnershipListener {
         this.membership = membership;
         this.config = config;
         this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracer,
-                Clock.systemUTC());
+                Clock.systemUTC(), config.credentialsKey());
     }
 
     void start(@Observes StartupEvent startup) {
@@ -165,7 +167,7 @@ public class PollingScheduler implements OwnershipListener {
             if (stored != null) {
                 context.baselines().advance(accountId, stored.published());
             }
-            startLoop(accounts.byId(accountId), status);
+            startLoop(accounts.byId(accountId), status, recovered.refreshTokens().get(accountId));
         }
         LOG.infof("Polling %d account(s) of partitions %s: %s", gained.size(), partitions, gained);
     }
@@ -199,7 +201,8 @@ public class PollingScheduler implements OwnershipListener {
         return wakeup == null ? PushedPoll.NOT_OWNED : wakeup.push();
     }
 
-    private void startLoop(PartnerAccount account, AccountStatus status) {
+    /** @param storedRefreshToken App+User: the sealed newest refresh token recovery found, or null */
+    private void startLoop(PartnerAccount account, AccountStatus status, byte[] storedRefreshToken) {
         PollWakeup wakeup = new PollWakeup(context.clock(), config.webhook().minPollInterval());
         wakeups.put(account.accountId(), wakeup);
         // Setting up an account's clients costs milliseconds each: not on the group member's thread.
@@ -209,6 +212,9 @@ public class PollingScheduler implements OwnershipListener {
                         account.accountId(), e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely()
                 .map(client -> {
+                    if (account.appUser() && storedRefreshToken != null) {
+                        resumeRefreshToken(client, storedRefreshToken);
+                    }
                     AccountPoller poller = new AccountPoller(client, context, status);
                     context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
@@ -228,6 +234,20 @@ public class PollingScheduler implements OwnershipListener {
         Cancellable previous = loops.put(account.accountId(), loop);
         if (previous != null) {
             previous.cancel();
+        }
+    }
+
+    /** The stored token is the newest one, unless an operator configured a new one since (after a new consent). */
+    private void resumeRefreshToken(PartnerCenterClient client, byte[] sealed) {
+        PartnerAccount account = client.account();
+        try {
+            RefreshTokenCipher.of(account, context.credentialsKey()).open(sealed, account.refreshToken()).ifPresentOrElse(
+                    client::resumeRefreshToken,
+                    () -> LOG.infof("A new refresh token is configured for account %s: the stored one is no longer "
+                            + "used", account.accountId()));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("The stored refresh token of account %s is not used (%s); starting from the configured one",
+                    account.accountId(), e.getMessage());
         }
     }
 

@@ -35,7 +35,7 @@ public class PartnerCenterSimulatorResource {
     @Path("/oauth2/v2.0/token")
     public Response token(@PathParam("tenant") String tenantId, @FormParam("grant_type") String grantType,
             @FormParam("client_id") String clientId, @FormParam("client_secret") String clientSecret,
-            @FormParam("scope") String scope) {
+            @FormParam("scope") String scope, @FormParam("refresh_token") String refreshToken) {
         SimulatedTenant tenant = simulation.tenant(tenantId);
         SimulatedFault fault = tenant.takeFault(true);
         if (fault != null && "token-unavailable".equals(fault.type())) {
@@ -53,6 +53,9 @@ public class PartnerCenterSimulatorResource {
                             "error_codes", new int[] { 7000215 }))
                     .build();
         }
+        if ("refresh_token".equals(grantType)) {
+            return refresh(tenant, scope, refreshToken);
+        }
         if (!"client_credentials".equals(grantType) || scope == null || !scope.endsWith("/.default")) {
             return Response.status(400).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "invalid_request",
@@ -64,6 +67,27 @@ public class PartnerCenterSimulatorResource {
         return Response.ok(Map.of("token_type", "Bearer", "expires_in", tenant.tokenLifetimeSeconds(),
                 "ext_expires_in", tenant.tokenLifetimeSeconds(), "access_token", token))
                 .type(MediaType.APPLICATION_JSON).build();
+    }
+
+    /** App+User: the refresh-token grant, rotating the refresh token as Entra does. */
+    private static Response refresh(SimulatedTenant tenant, String scope, String refreshToken) {
+        if (scope == null || !scope.contains("/user_impersonation")) {
+            return Response.status(400).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "invalid_scope", "error_description",
+                            "AADSTS70011: the App+User scope {resource}/user_impersonation was expected"))
+                    .build();
+        }
+        String rotated = tenant.redeemRefreshToken(refreshToken);
+        if (rotated == null) {
+            return Response.status(400).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "invalid_grant", "error_description",
+                            "AADSTS700082: The refresh token has expired due to inactivity.",
+                            "error_codes", new int[] { 700082 }))
+                    .build();
+        }
+        String token = tenant.issueToken("sim-user-" + UUID.randomUUID());
+        return Response.ok(Map.of("token_type", "Bearer", "scope", scope, "expires_in", tenant.tokenLifetimeSeconds(),
+                "access_token", token, "refresh_token", rotated)).type(MediaType.APPLICATION_JSON).build();
     }
 
     @GET

@@ -95,6 +95,39 @@ final class SimulatedTenant {
         return tokenRequests.get();
     }
 
+    // App+User: refresh tokens this tenant accepts. Entra rotates them on each use and keeps the old one valid for
+    // a while; single-use mode (stricter) proves that a client always continues from the newest one.
+    private final java.util.Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
+    private volatile boolean refreshTokensSingleUse;
+
+    /** A refresh token a consent would have produced (the control API seeds it). */
+    void acceptRefreshToken(String token) {
+        refreshTokens.add(token);
+    }
+
+    void refreshTokensSingleUse(boolean singleUse) {
+        this.refreshTokensSingleUse = singleUse;
+    }
+
+    /** Revokes every refresh token of the tenant: the next refresh fails with invalid_grant. */
+    void revokeRefreshTokens() {
+        refreshTokens.clear();
+    }
+
+    /** The rotated refresh token, or null when this one is not (or no longer) accepted. */
+    String redeemRefreshToken(String token) {
+        if (token == null || !(refreshTokensSingleUse ? refreshTokens.remove(token) : refreshTokens.contains(token))) {
+            return null;
+        }
+        String rotated = "sim-rt-" + java.util.UUID.randomUUID();
+        refreshTokens.add(rotated);
+        return rotated;
+    }
+
+    java.util.Set<String> refreshTokens() {
+        return java.util.Set.copyOf(refreshTokens);
+    }
+
     long summaryRequests() {
         return summaryRequests.get();
     }

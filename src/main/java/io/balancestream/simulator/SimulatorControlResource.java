@@ -107,6 +107,39 @@ public class SimulatorControlResource {
         return Map.of("tenant", tenant, "tokenLifetimeSeconds", Long.parseLong(seconds.strip()));
     }
 
+    /** App+User: a refresh token the tenant accepts (as a consent would produce), e.g. {@code -d seed-token}. */
+    @PUT
+    @Path("/refresh-token")
+    @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    public Map<String, Object> acceptRefreshToken(@PathParam("tenant") String tenant, String token) {
+        simulation.tenant(tenant).acceptRefreshToken(token.strip());
+        return Map.of("tenant", tenant, "refreshToken", "accepted");
+    }
+
+    /** {@code single-use}: a redeemed refresh token stops working (stricter than Entra); {@code reusable}: Entra's way. */
+    @PUT
+    @Path("/refresh-token-policy")
+    @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    public Map<String, Object> refreshTokenPolicy(@PathParam("tenant") String tenant, String policy) {
+        simulation.tenant(tenant).refreshTokensSingleUse("single-use".equals(policy.strip()));
+        return Map.of("tenant", tenant, "policy", policy.strip());
+    }
+
+    /** Revokes every refresh token of the tenant: the next refresh answers invalid_grant (AADSTS700082). */
+    @DELETE
+    @Path("/refresh-tokens")
+    public void revokeRefreshTokens(@PathParam("tenant") String tenant) {
+        simulation.tenant(tenant).revokeRefreshTokens();
+    }
+
+    /** The refresh tokens the tenant accepts now (tests check that none of them reaches a log or Kafka in clear). */
+    @GET
+    @Path("/refresh-tokens")
+    @Produces(MediaType.APPLICATION_JSON)
+    public java.util.Set<String> refreshTokens(@PathParam("tenant") String tenant) {
+        return simulation.tenant(tenant).refreshTokens();
+    }
+
     @GET
     @Path("/requests")
     @Produces(MediaType.APPLICATION_JSON)

@@ -14,9 +14,15 @@ import io.balancestream.event.AccountStateCodec.StoredState;
  * @param states     by account id; an absent account has never published
  * @param unreadable accounts that must not start, with the reason
  * @param problems   every problem found, by account id (unreadable ones included)
+ * @param refreshTokens the newest sealed refresh token of each App+User account that stored one
  */
 public record RecoveredStates(Map<String, StoredState> states, Map<String, String> unreadable,
-        Map<String, String> problems) {
+        Map<String, String> problems, Map<String, byte[]> refreshTokens) {
+
+    public RecoveredStates(Map<String, StoredState> states, Map<String, String> unreadable,
+            Map<String, String> problems) {
+        this(states, unreadable, problems, Map.of());
+    }
 
     /** Collects records in offset order; the newest record of an account wins, as compaction would decide. */
     static final class Builder {
@@ -24,6 +30,7 @@ public record RecoveredStates(Map<String, StoredState> states, Map<String, Strin
         private final Map<String, StoredState> states = new HashMap<>();
         private final Map<String, String> unreadable = new HashMap<>();
         private final Map<String, String> problems = new HashMap<>();
+        private final Map<String, byte[]> refreshTokens = new HashMap<>();
 
         Builder(Set<String> accountIds) {
             this.accountIds = accountIds;
@@ -55,6 +62,15 @@ public record RecoveredStates(Map<String, StoredState> states, Map<String, Strin
             }
         }
 
+        /** A sealed refresh token (null: deleted); the newest record wins. */
+        void refreshToken(String accountId, byte[] sealed) {
+            if (sealed == null) {
+                refreshTokens.remove(accountId);
+            } else {
+                refreshTokens.put(accountId, sealed);
+            }
+        }
+
         void missingEvents(String key, String problem) {
             problems.put(key, problem);
         }
@@ -64,7 +80,8 @@ public record RecoveredStates(Map<String, StoredState> states, Map<String, Strin
         }
 
         RecoveredStates build() {
-            return new RecoveredStates(Map.copyOf(states), Map.copyOf(unreadable), Map.copyOf(problems));
+            return new RecoveredStates(Map.copyOf(states), Map.copyOf(unreadable), Map.copyOf(problems),
+                    Map.copyOf(refreshTokens));
         }
     }
 }

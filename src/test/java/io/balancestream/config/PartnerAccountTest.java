@@ -11,12 +11,38 @@ import org.junit.jupiter.api.Test;
 class PartnerAccountTest {
 
     record Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
-            Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook) implements BalanceStreamConfig.Account {
+            Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook, BalanceStreamConfig.Auth auth,
+            Optional<String> refreshToken) implements BalanceStreamConfig.Account {
+        Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
+                Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook) {
+            this(tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, webhook, BalanceStreamConfig.Auth.APP,
+                    Optional.empty());
+        }
+
         Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
                 Optional<URI> tokenUrl, Optional<String> scope) {
             this(tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, new Webhook(false, Optional.empty(),
                     false));
         }
+    }
+
+    @Test
+    void appUserNeedsARefreshTokenAndAsksForTheDelegatedScope() {
+        Webhook off = new Webhook(false, Optional.empty(), false);
+        PartnerAccount account = PartnerAccount.from("a", new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(),
+                Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP_USER, Optional.of("rt-secret")));
+        assertThat(account.appUser()).isTrue();
+        assertThat(account.scope()).isEqualTo("https://api.partnercenter.microsoft.com/user_impersonation "
+                + "offline_access");
+        assertThat(account.toString()).doesNotContain("rt-secret").contains("auth=app-user");
+        assertThatThrownBy(() -> PartnerAccount.from("a", new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(),
+                Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP_USER, Optional.empty())))
+                .hasMessageContaining("balance-stream.accounts.a.refresh-token is required with "
+                        + "balance-stream.accounts.a.auth=app-user");
+        assertThatThrownBy(() -> PartnerAccount.from("a", new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(),
+                Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP, Optional.of("rt-secret"))))
+                .hasMessageContaining("balance-stream.accounts.a.refresh-token is set but").hasMessageNotContaining(
+                        "rt-secret");
     }
 
     record Webhook(boolean enabled, Optional<URI> publicUrl, boolean sendValidationEvent)

@@ -36,6 +36,28 @@ final class Simulator {
         return new Callbacks(answer.getList("statuses", Integer.class), answer.getLong("sentAt"));
     }
 
+    /** App+User: the tenant accepts this refresh token, as after a consent; single-use makes rotation observable. */
+    static void acceptRefreshToken(String tenant, String token, boolean singleUse) {
+        given().contentType(ContentType.TEXT).body(token).put("/simulator/{tenant}/control/refresh-token", tenant)
+                .then().statusCode(200);
+        given().contentType(ContentType.TEXT).body(singleUse ? "single-use" : "reusable")
+                .put("/simulator/{tenant}/control/refresh-token-policy", tenant).then().statusCode(200);
+    }
+
+    static List<String> refreshTokens(String tenant) {
+        return given().get("/simulator/{tenant}/control/refresh-tokens", tenant).then().statusCode(200).extract()
+                .jsonPath().getList("$", String.class);
+    }
+
+    static void revokeRefreshTokens(String tenant) {
+        given().delete("/simulator/{tenant}/control/refresh-tokens", tenant).then().statusCode(204);
+    }
+
+    static void setTokenLifetime(String tenant, int seconds) {
+        given().contentType(ContentType.TEXT).body(Integer.toString(seconds))
+                .put("/simulator/{tenant}/control/token-lifetime", tenant).then().statusCode(200);
+    }
+
     static void setSummary(String tenant, String body) {
         given().contentType(ContentType.JSON).body(body)
                 .put("/simulator/{tenant}/control/summary", tenant).then().statusCode(200);
