@@ -43,7 +43,8 @@ class DeploymentDescriptorsIT {
     /** The configuration keys an environment variable may set, as documented in the README. */
     private static final List<Pattern> KNOWN_KEYS = List.of(
             Pattern.compile("balance\\.stream\\.accounts\\.[a-z0-9]+\\.(tenant\\.id|client\\.id|client\\.secret|cloud|"
-                    + "api\\.url|token\\.url|scope|webhook\\.enabled|webhook\\.public\\.url|webhook\\.send\\.validation\\.event)"),
+                    + "api\\.url|token\\.url|scope|webhook\\.enabled|webhook\\.public\\.url|webhook\\.send\\.validation\\.event|"
+                    + "auth|refresh\\.token)"),
             Pattern.compile("balance\\.stream\\.(poll\\.interval|application\\.name|polling\\.enabled|allow\\.plain\\.http|"
                     + "health\\.failure\\.grace\\.period|http\\.(connect\\.timeout|read\\.timeout|max\\.attempts|"
                     + "initial\\.backoff|max\\.backoff))"),
