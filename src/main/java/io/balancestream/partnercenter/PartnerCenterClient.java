@@ -34,6 +34,8 @@ public final class PartnerCenterClient {
 
     private static final Logger LOG = Logger.getLogger(PartnerCenterClient.class);
     private static final Pattern RETRY_IN_SECONDS = Pattern.compile("(?i)try again in (\\d+) seconds?");
+    /** Partner Center's refusal of an App+User token without the MFA claim (code 900421 in reports). */
+    private static final Pattern MFA_REQUIRED = Pattern.compile("900421|(?i)multi-?factor");
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
     private static final Duration MAX_DURATION = Duration.ofSeconds(Long.MAX_VALUE);
 
@@ -205,6 +207,14 @@ public final class PartnerCenterClient {
                     "Partner Center throttled account " + account.accountId() + " (429), retry after "
                             + retryAfter.toSeconds() + " s",
                     requestId, retryAfter));
+        }
+        if (status == 401 && account.appUser() && body != null && MFA_REQUIRED.matcher(body).find()) {
+            // Since April 2026 App+User calls need a token from an MFA sign-in; a renewal cannot add the claim.
+            return Uni.createFrom().failure(new PartnerCenterException(PartnerCenterException.Reason.CONSENT_REQUIRED,
+                    "Partner Center refused the App+User token of account " + account.accountId() + " for want of "
+                            + "multi-factor authentication" + errorDescription(body) + ". The partner must consent "
+                            + "again with an MFA sign-in and the new refresh token go into balance-stream.accounts."
+                            + account.accountId() + ".refresh-token. The other accounts go on", requestId));
         }
         PartnerCenterException.Reason reason = status >= 500 ? PartnerCenterException.Reason.SERVER_ERROR
                 : status == 401 ? PartnerCenterException.Reason.UNAUTHORIZED : PartnerCenterException.Reason.REJECTED;

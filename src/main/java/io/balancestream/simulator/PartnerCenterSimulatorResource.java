@@ -112,6 +112,8 @@ public class PartnerCenterSimulatorResource {
             case "server-error" -> Uni.createFrom().item(error(500, "InternalServerError",
                     "An unexpected error occurred"));
             case "unauthorized" -> Uni.createFrom().item(error(401, "Unauthorized", "Authentication failed"));
+            case "mfa-required" -> Uni.createFrom().item(error(401, "900421", "The App+User token lacks the "
+                    + "multi-factor authentication claim that Partner Center requires; sign in with MFA"));
             case "throttle" -> Uni.createFrom().item(Response.status(429)
                     .header("Retry-After", fault.retryAfterSeconds() == null ? 1 : fault.retryAfterSeconds())
                     .type(MediaType.APPLICATION_JSON)

@@ -6,6 +6,7 @@ package io.balancestream.simulator;
  * @param type              {@code server-error} (500), {@code throttle} (429 with Retry-After), {@code malformed}
  *                          (truncated JSON), {@code html} (an HTML page with 200), {@code empty} ({@code {}}),
  *                          {@code slow} (answers after {@code delayMillis}), {@code unauthorized} (401),
+ *                          {@code mfa-required} (401 with code 900421: an App+User token without the MFA claim),
  *                          {@code token-failure} (the token endpoint rejects the client: Entra's invalid_client),
  *                          {@code token-unavailable} (the token endpoint answers 503 temporarily_unavailable)
  * @param times             how many requests it hits; 1 when absent

@@ -70,6 +70,12 @@ class AppUserIT {
             assertThat(service.log()).doesNotContain("invalid_grant");
             seenRefreshTokens.addAll(Simulator.refreshTokens(userTenant));
 
+            // A token without the MFA claim (Partner Center's 401, code 900421): a person must sign in with MFA.
+            Simulator.fault(userTenant, "mfa-required", 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.log().contains("for want of multi-factor "
+                    + "authentication"));
+            assertThat(service.log()).contains("Poll of account user failed (consent_required)");
+
             // Revoked (or expired after 90 days unused): a person must consent again; the other account goes on.
             Simulator.revokeRefreshTokens(userTenant);
             await().atMost(Duration.ofSeconds(30)).until(() -> service.log().contains("the partner must consent again"));
