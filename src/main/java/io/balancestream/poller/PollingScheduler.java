@@ -16,9 +16,9 @@ import org.jboss.logging.Logger;
 
 import io.balancestream.config.BalanceStreamConfig;
 import io.balancestream.config.PartnerAccount;
-import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.config.PartnerAccounts;
 import io.balancestream.config.SettingsValidator;
+import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicSetup;
@@ -87,12 +87,10 @@ public class PollingScheduler implements OwnershipListener {
         SettingsValidator.check(config);
         kafka.requireBootstrapServers();
         running = true;
-        // Kafka's transaction coordinator and the accounts' clients are readied while the topics are checked and the
-        // group is joined, so the first poll waits for neither.
+        // Kafka's transaction coordinator is readied while the topics are checked and the group is joined, so the
+        // first event does not wait for it. (Account clients are built when the group assigns the account: an
+        // instance builds them only for the accounts it owns.)
         context.publisher().start();
-        accounts.all().forEach(account -> clients.clientFor(account)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(client -> {
-                }, failure -> LOG.debugf("Clients of account %s not ready yet: %s", account.accountId(), failure)));
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
                 + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
                 config.kafka().groupId());
