@@ -3,11 +3,8 @@ package io.balancestream.partnercenter;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -55,10 +52,10 @@ public final class WebhookRegistration {
                         body(callbackUrl, EVENTS))).map(created -> expect(created, "create", Result.CREATED));
             }
             JsonNode existing = json(expect(read, "read", read.getEntity()));
-            Set<String> events = new LinkedHashSet<>(textArray(field(existing, "webhookevents")));
+            Set<String> events = new LinkedHashSet<>(textArray(PartnerCenterJson.field(existing, "WebhookEvents")));
             boolean complete = events.containsAll(EVENTS);
             events.addAll(EVENTS);
-            JsonNode url = field(existing, "webhookurl");
+            JsonNode url = PartnerCenterJson.field(existing, "WebhookUrl");
             if (complete && url != null && callbackUrl.toString().equals(url.asText())) {
                 return Uni.createFrom().item(Result.UNCHANGED);
             }
@@ -72,7 +69,7 @@ public final class WebhookRegistration {
         return call(authorization -> api.requestValidationEvent(authorization, newId(), newId()))
                 .map(response -> {
                     JsonNode answer = json(expect(response, "request a validation event for", response.getEntity()));
-                    JsonNode correlation = field(answer, "correlationid");
+                    JsonNode correlation = PartnerCenterJson.field(answer, "correlationId");
                     return correlation == null ? "" : correlation.asText();
                 });
     }
@@ -120,16 +117,6 @@ public final class WebhookRegistration {
             throw new PartnerCenterException(PartnerCenterException.Reason.REJECTED, "Partner Center's webhook "
                     + "registration of account " + account.accountId() + " is not JSON", null);
         }
-    }
-
-    private static JsonNode field(JsonNode object, String lowerCaseName) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
-                return field.getValue();
-            }
-        }
-        return null;
     }
 
     private static List<String> textArray(JsonNode array) {

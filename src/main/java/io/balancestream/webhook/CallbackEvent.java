@@ -1,12 +1,11 @@
 package io.balancestream.webhook;
 
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.balancestream.partnercenter.PartnerCenterJson;
 
 /**
  * The body of a Partner Center callback, {@code {EventName, ResourceUri, ResourceName, AuditUri,
@@ -30,24 +29,19 @@ record CallbackEvent(String eventName, String resourceUri, String resourceChange
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the body is not a JSON object");
         }
-        String eventName = text(root, "eventname");
+        String eventName = text(root, "EventName");
         if (eventName == null || eventName.isBlank()) {
             throw new IllegalArgumentException("the body names no EventName");
         }
-        return new CallbackEvent(eventName.strip(), text(root, "resourceuri"), text(root, "resourcechangeutcdate"));
+        return new CallbackEvent(eventName.strip(), text(root, "ResourceUri"), text(root, "ResourceChangeUtcDate"));
     }
 
     boolean is(String name) {
         return name.equalsIgnoreCase(eventName);
     }
 
-    private static String text(JsonNode object, String lowerCaseName) {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
-                return field.getValue().isValueNode() && !field.getValue().isNull() ? field.getValue().asText() : null;
-            }
-        }
-        return null;
+    private static String text(JsonNode object, String name) {
+        JsonNode value = PartnerCenterJson.field(object, name);
+        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 }
