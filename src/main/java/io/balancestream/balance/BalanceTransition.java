@@ -4,22 +4,36 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A change worth an event: from the last published state (null for the account's first event) to the current one.
+ * A change worth an event in one of the account's balance histories.
  *
- * @param sequence the sequence number the event of this transition carries
+ * @param currency  the currency whose history changed, for a multi-currency account; null for an account watched
+ *                  through {@code /invoices/summary}
+ * @param previous  that history's last state; null when the history starts (first observation, currency added)
+ * @param current   its new state; for a currency that disappeared, its last state (Partner Center no longer reports
+ *                  one)
+ * @param published the whole account's state once this transition's event is acknowledged, with the sequence
+ *                  number that event carries
  */
-public record BalanceTransition(BalanceSnapshot previous, BalanceSnapshot current, Set<ChangeKind> changes, long sequence) {
+public record BalanceTransition(String currency, BalanceSnapshot previous, BalanceSnapshot current,
+        Set<ChangeKind> changes, PublishedState published) {
 
     public BalanceTransition {
         Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(published, "published");
         if (changes.isEmpty()) {
             throw new IllegalArgumentException("a transition has at least one change");
         }
         changes = Set.copyOf(changes);
     }
 
-    /** The state to compare the next poll with once this transition's event is acknowledged. */
-    public PublishedState published() {
-        return new PublishedState(current, sequence);
+    /** A transition of an account watched through {@code /invoices/summary}. */
+    public BalanceTransition(BalanceSnapshot previous, BalanceSnapshot current, Set<ChangeKind> changes,
+            long sequence) {
+        this(null, previous, current, changes, new PublishedState(current, sequence));
+    }
+
+    /** The sequence number the event of this transition carries. */
+    public long sequence() {
+        return published.sequence();
     }
 }

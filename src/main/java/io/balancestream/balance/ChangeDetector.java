@@ -1,29 +1,75 @@
 package io.balancestream.balance;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Decides whether a freshly polled snapshot differs from the last published state in a way downstream services
- * care about: total balance, an invoice type's balance (or the set of invoice types), latest invoice date, currency.
+ * Decides whether a freshly polled result differs from the last published state in a way downstream services care
+ * about: total balance, an invoice type's balance (or the set of invoice types), latest invoice date, currency; for
+ * a multi-currency account, each currency on its own, and a currency appearing or disappearing.
  * Amounts compare by value, so 10.5 and 10.50 are the same balance.
  */
 public final class ChangeDetector {
 
+    /** An account watched through {@code /invoices/summary}: at most one transition. */
     public Optional<BalanceTransition> detect(PublishedState lastPublished, BalanceSnapshot current) {
-        if (lastPublished == null) {
-            return Optional.of(new BalanceTransition(null, current, EnumSet.of(ChangeKind.FIRST_OBSERVATION), 1));
+        return detect(lastPublished, Observation.of(current)).stream().findFirst();
+    }
+
+    /**
+     * One transition per history that changed, in currency order, with consecutive sequence numbers; each carries
+     * the account's state as it is once its event and those before it are acknowledged.
+     *
+     * @param lastPublished null when the account never published
+     */
+    public List<BalanceTransition> detect(PublishedState lastPublished, Observation observed) {
+        SortedMap<String, BalanceSnapshot> before = new TreeMap<>();
+        long sequence = 0;
+        if (lastPublished != null) {
+            // After a switch between /summary and /summaries the other kind's history ends without an event.
+            before.putAll(observed.perCurrency() ? lastPublished.currencies()
+                    : lastPublished.snapshot() == null ? Map.of()
+                            : Map.of(PublishedState.WHOLE_ACCOUNT, lastPublished.snapshot()));
+            sequence = lastPublished.sequence();
         }
-        Set<ChangeKind> changes = changesBetween(lastPublished.snapshot(), current);
-        if (changes.isEmpty()) {
-            return Optional.empty();
+        SortedMap<String, BalanceSnapshot> after = observed.histories();
+        SortedMap<String, BalanceSnapshot> state = new TreeMap<>(before);
+        List<BalanceTransition> transitions = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String key : keys) {
+            BalanceSnapshot previous = before.get(key);
+            BalanceSnapshot current = after.get(key);
+            Set<ChangeKind> changes;
+            if (previous == null) {
+                changes = EnumSet.of(lastPublished == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.CURRENCY_ADDED);
+                state.put(key, current);
+            } else if (current == null) {
+                changes = EnumSet.of(ChangeKind.CURRENCY_REMOVED);
+                current = previous;
+                state.remove(key);
+            } else {
+                changes = changesBetween(previous, current);
+                if (changes.isEmpty()) {
+                    continue;
+                }
+                state.put(key, current);
+            }
+            sequence++;
+            transitions.add(new BalanceTransition(observed.perCurrency() ? key : null, previous, current, changes,
+                    new PublishedState(state, sequence)));
         }
-        return Optional.of(new BalanceTransition(lastPublished.snapshot(), current, changes, lastPublished.sequence() + 1));
+        return transitions;
     }
 
     static Set<ChangeKind> changesBetween(BalanceSnapshot previous, BalanceSnapshot current) {

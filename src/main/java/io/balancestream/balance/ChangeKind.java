@@ -2,7 +2,10 @@ package io.balancestream.balance;
 
 /** Why an account's state deserves an event. */
 public enum ChangeKind {
-    /** No event was ever published for the account. */
+    /**
+     * The account's first result: its first event, or for a multi-currency account one event per currency its first
+     * result held.
+     */
     FIRST_OBSERVATION,
     /** The total balance changed. */
     BALANCE,
@@ -10,6 +13,10 @@ public enum ChangeKind {
     INVOICE_TYPE_BALANCE,
     /** The latest invoice date changed. */
     LATEST_INVOICE_DATE,
-    /** The currency of the balance changed. */
-    CURRENCY
+    /** The currency of the balance changed (an account watched through /invoices/summary). */
+    CURRENCY,
+    /** Multi-currency account: a currency without a history so far appeared in the summaries. */
+    CURRENCY_ADDED,
+    /** Multi-currency account: a currency disappeared from the summaries. */
+    CURRENCY_REMOVED
 }

@@ -51,9 +51,51 @@ public final class InvoiceSummaryParser {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNumberLength(100).build());
     }
 
+    /** An InvoiceSummary ({@code GET /v1/invoices/summary}). */
     public BalanceSnapshot parse(String body) {
+        return snapshot(readObject(body), "");
+    }
+
+    /**
+     * An InvoiceSummaries collection ({@code GET /v1/invoices/summaries}): {@code {totalCount, items[]}}, one
+     * InvoiceSummary per currency. A collection whose {@code totalCount} differs from its items is refused: a
+     * missing page would read as currencies that disappeared.
+     */
+    public Observation parseSummaries(String body) {
+        JsonNode root = readObject(body);
+        String arrayField = root.has("items") ? "items" : "collectionOfSummary";
+        JsonNode items = root.get(arrayField);
+        if (items == null || items.isNull()) {
+            throw new InvalidSummaryException("items is missing: not an InvoiceSummaries collection");
+        }
+        if (!items.isArray()) {
+            throw new InvalidSummaryException(arrayField + " is not an array");
+        }
+        JsonNode totalCount = root.get("totalCount");
+        if (totalCount != null && !totalCount.isNull()) {
+            if (!totalCount.isIntegralNumber()) {
+                throw new InvalidSummaryException("totalCount is not an integer");
+            }
+            if (totalCount.asLong() != items.size()) {
+                throw new InvalidSummaryException("totalCount is " + totalCount.asText() + " but " + arrayField
+                        + " holds " + items.size() + " summaries; a partial collection is not read");
+            }
+        }
+        List<BalanceSnapshot> summaries = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String path = arrayField + "[" + i + "].";
+            if (!item.isObject()) {
+                throw new InvalidSummaryException(arrayField + "[" + i + "] is not an object");
+            }
+            summaries.add(snapshot(item, path));
+        }
+        return Observation.perCurrency(summaries);
+    }
+
+    private JsonNode readObject(String body) {
         if (body == null || body.isBlank()) {
-            throw new InvalidSummaryException("empty body, expected an InvoiceSummary JSON object");
+            throw new InvalidSummaryException("empty body, expected a JSON object");
         }
         if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw new InvalidSummaryException("body of more than " + MAX_BODY_BYTES + " bytes is not an InvoiceSummary");
@@ -72,25 +114,29 @@ public final class InvoiceSummaryParser {
         if (root == null || !root.isObject()) {
             throw new InvalidSummaryException("body is not a JSON object (" + describeStart(body) + ")");
         }
-        SummaryFigures total = figures(root, "");
-        if (total.currencyCode() == null) {
-            throw new InvalidSummaryException("currencyCode is missing");
-        }
-        return new BalanceSnapshot(total, invoiceTypes(root.get("details")));
+        return root;
     }
 
-    private List<InvoiceTypeBalance> invoiceTypes(JsonNode details) {
+    private BalanceSnapshot snapshot(JsonNode summary, String path) {
+        SummaryFigures total = figures(summary, path);
+        if (total.currencyCode() == null) {
+            throw new InvalidSummaryException(path + "currencyCode is missing");
+        }
+        return new BalanceSnapshot(total, invoiceTypes(summary.get("details"), path));
+    }
+
+    private List<InvoiceTypeBalance> invoiceTypes(JsonNode details, String prefix) {
         if (details == null || details.isNull()) {
             return List.of();
         }
         if (!details.isArray()) {
-            throw new InvalidSummaryException("details is not an array");
+            throw new InvalidSummaryException(prefix + "details is not an array");
         }
         List<InvoiceTypeBalance> types = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < details.size(); i++) {
             JsonNode detail = details.get(i);
-            String path = "details[" + i + "]";
+            String path = prefix + "details[" + i + "]";
             if (!detail.isObject()) {
                 throw new InvalidSummaryException(path + " is not an object");
             }

@@ -160,6 +160,13 @@ public interface BalanceStreamConfig {
          */
         Optional<String> refreshToken();
 
+        /**
+         * App+User only: watch {@code GET /v1/invoices/summaries}, one summary per currency, each currency with its own
+         * balance history, instead of {@code /v1/invoices/summary}.
+         */
+        @WithDefault("false")
+        boolean multiCurrency();
+
         @WithDefault("global")
         Cloud cloud();
 

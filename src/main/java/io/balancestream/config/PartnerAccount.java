@@ -9,7 +9,7 @@ import java.util.Optional;
  * so the record can be logged safely.
  */
 public record PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
-        URI apiUrl, URI tokenUrl, String scope, Webhook webhook, String refreshToken) {
+        URI apiUrl, URI tokenUrl, String scope, Webhook webhook, String refreshToken, boolean multiCurrency) {
 
     /**
      * The account's invoice-ready callback.
@@ -29,7 +29,7 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
     /** An app-only account that takes no callbacks. */
     public PartnerAccount(String accountId, String tenantId, String clientId, String clientSecret, Cloud cloud,
             URI apiUrl, URI tokenUrl, String scope) {
-        this(accountId, tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, Webhook.OFF, null);
+        this(accountId, tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, Webhook.OFF, null, false);
     }
 
     /** App+User (a refresh token) rather than app-only credentials. */
@@ -68,6 +68,10 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
             throw new IllegalArgumentException(key + "refresh-token is set but " + key + "auth is app: set "
                     + key + "auth=app-user to use it");
         }
+        if (account.multiCurrency() && refreshToken == null) {
+            throw new IllegalArgumentException(key + "multi-currency=true needs " + key + "auth=app-user: Partner "
+                    + "Center answers GET /v1/invoices/summaries to App+User tokens only");
+        }
         BalanceStreamConfig.AccountWebhook webhook = account.webhook();
         if (webhook.publicUrl().isPresent()) {
             URI publicUrl = webhook.publicUrl().get();
@@ -83,7 +87,8 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
         }
         return new PartnerAccount(accountId, account.tenantId(), account.clientId(), account.clientSecret(), cloud,
                 apiUrl, tokenUrl, account.scope().orElse(refreshToken == null ? cloud.scope() : cloud.appUserScope()),
-                new Webhook(webhook.enabled(), webhook.publicUrl(), webhook.sendValidationEvent()), refreshToken);
+                new Webhook(webhook.enabled(), webhook.publicUrl(), webhook.sendValidationEvent()), refreshToken,
+                account.multiCurrency());
     }
 
     private static void requireText(String key, String value) {
@@ -113,6 +118,7 @@ public record PartnerAccount(String accountId, String tenantId, String clientId,
     public String toString() {
         return "PartnerAccount[accountId=" + accountId + ", tenantId=" + tenantId + ", clientId=" + clientId
                 + ", cloud=" + cloud + ", apiUrl=" + apiUrl + ", tokenUrl=" + tokenUrl + ", scope=" + scope
-                + ", webhook=" + webhook + ", auth=" + (appUser() ? "app-user" : "app") + "]";
+                + ", webhook=" + webhook + ", auth=" + (appUser() ? "app-user" : "app") + ", multiCurrency="
+                + multiCurrency + "]";
     }
 }

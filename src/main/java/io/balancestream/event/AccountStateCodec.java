@@ -1,16 +1,26 @@
 package io.balancestream.event;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+
+import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.state.avro.AccountState;
+import io.balancestream.state.avro.CurrencyState;
 
 /**
  * The state topic's values: the internal {@code AccountState} schema (src/main/avro), always in Avro single-object
- * encoding whatever the event serializer is, so recovery never depends on a registry.
+ * encoding whatever the event serializer is, so recovery never depends on a registry. Records written by earlier
+ * versions of the service are read too: single-object encoding names the writer's schema by its fingerprint, and
+ * the decoder knows every schema the state topic was ever written with ({@code src/main/resources/state/}).
  */
 public final class AccountStateCodec {
 
@@ -18,10 +28,27 @@ public final class AccountStateCodec {
     public record StoredState(String accountId, PublishedState published, int eventPartition, long eventOffset) {
     }
 
+    /** Schemas of the state records earlier versions wrote, oldest first (the current one is the generated class's). */
+    private static final String[] EARLIER_SCHEMAS = { "/state/AccountState-v1.avsc" };
+    private static final BinaryMessageDecoder<AccountState> DECODER = decoder();
+
     private AccountStateCodec() {
     }
 
+    private static BinaryMessageDecoder<AccountState> decoder() {
+        BinaryMessageDecoder<AccountState> decoder = AccountState.createDecoder(null);
+        for (String resource : EARLIER_SCHEMAS) {
+            try (InputStream in = AccountStateCodec.class.getResourceAsStream(resource)) {
+                decoder.addSchema(new Schema.Parser().parse(in));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read the state schema " + resource, e);
+            }
+        }
+        return decoder;
+    }
+
     public static byte[] encode(StoredState stored, Instant publishedAt) {
+        BalanceSnapshot snapshot = stored.published().snapshot();
         AccountState state = AccountState.newBuilder()
                 .setAccountId(stored.accountId())
                 .setSequence(stored.published().sequence())
@@ -29,7 +56,10 @@ public final class AccountStateCodec {
                 .setEventPartition(stored.eventPartition())
                 .setEventOffset(stored.eventOffset())
                 .setPublishedAt(Instant.ofEpochMilli(publishedAt.toEpochMilli()))
-                .setSnapshot(BalanceEventMapper.toAvro(stored.published().snapshot()))
+                .setSnapshot(snapshot == null ? null : BalanceEventMapper.toAvro(snapshot))
+                .setCurrencies(stored.published().currencies().entrySet().stream()
+                        .map(entry -> new CurrencyState(entry.getKey(), BalanceEventMapper.toAvro(entry.getValue())))
+                        .toList())
                 .build();
         try {
             ByteBuffer buffer = AccountState.getEncoder().encode(state);
@@ -47,11 +77,18 @@ public final class AccountStateCodec {
     public static StoredState decode(byte[] bytes) {
         AccountState state;
         try {
-            state = AccountState.getDecoder().decode(bytes);
+            state = DECODER.decode(bytes);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an AccountState record: " + e.getMessage(), e);
         }
-        return new StoredState(state.getAccountId(), new PublishedState(BalanceEventMapper.fromAvro(
-                state.getSnapshot()), state.getSequence()), state.getEventPartition(), state.getEventOffset());
+        SortedMap<String, BalanceSnapshot> histories = new TreeMap<>();
+        if (state.getSnapshot() != null) {
+            histories.put(PublishedState.WHOLE_ACCOUNT, BalanceEventMapper.fromAvro(state.getSnapshot()));
+        }
+        for (CurrencyState currency : state.getCurrencies()) {
+            histories.put(currency.getCurrency(), BalanceEventMapper.fromAvro(currency.getSnapshot()));
+        }
+        return new StoredState(state.getAccountId(), new PublishedState(histories, state.getSequence()),
+                state.getEventPartition(), state.getEventOffset());
     }
 }

@@ -45,6 +45,7 @@ public final class BalanceEventMapper {
                 .setRequestId(requestId)
                 .setCorrelationId(correlationId)
                 .setTrigger(trigger)
+                .setCurrency(transition.currency())
                 .build();
     }
 
@@ -56,8 +57,15 @@ public final class BalanceEventMapper {
         return UUID.nameUUIDFromBytes((accountId + '/' + sequence).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** The state an event left its account in: what the next poll of the account is compared with. */
+    /**
+     * The state an event of a single-summary account left it in: what the next poll of the account is compared
+     * with. (A multi-currency account's state spans events of several currencies: the state topic holds it.)
+     */
     public static PublishedState toPublishedState(BalanceChanged event) {
+        if (event.getCurrency() != null) {
+            throw new IllegalArgumentException("event " + event.getSequence() + " of " + event.getAccountId()
+                    + " holds one currency of a multi-currency account, not the account's state");
+        }
         return new PublishedState(fromAvro(event.getCurrent()), event.getSequence());
     }
 

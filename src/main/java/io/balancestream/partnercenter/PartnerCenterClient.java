@@ -25,7 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Fetches one account's invoice summary, the way Partner Center asks callers to behave: a new MS-RequestId per
+ * Fetches one account's invoice summary (or summaries per currency), the way Partner Center asks callers to behave: a new MS-RequestId per
  * request, the same one again when a request got no response, retries with capped exponential backoff and jitter
  * for timeouts, connection errors and 5xx, one token renewal on 401, and no retry at all on 429 (the caller
  * waits for Retry-After instead).
@@ -150,12 +150,18 @@ public final class PartnerCenterClient {
         String requestId = requestIds.get();
         Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
-                .chain(token -> Traced.within(trace,
-                        () -> api().getInvoiceSummary("Bearer " + token, requestId, correlationId, application)))
+                .chain(token -> Traced.within(trace, () -> request("Bearer " + token, requestId, correlationId)))
                 .chain(response -> readBody(response, requestId))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
                 .chain(answer -> handle(answer, correlationId, trace, requestIds, tokenRenewed));
+    }
+
+    /** {@code /summaries} for a multi-currency account, else {@code /summary}. */
+    private Uni<RestResponse<InputStream>> request(String authorization, String requestId, String correlationId) {
+        return account.multiCurrency()
+                ? api().getInvoiceSummaries(authorization, requestId, correlationId, application)
+                : api().getInvoiceSummary(authorization, requestId, correlationId, application);
     }
 
     /** A response with its body read, as text. */

@@ -3,17 +3,18 @@ package io.balancestream.poller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeDetector;
 import io.balancestream.balance.InvalidSummaryException;
 import io.balancestream.balance.InvoiceSummaryParser;
+import io.balancestream.balance.Observation;
 import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.PublishException;
 import io.balancestream.event.TransactionalPublisher;
@@ -66,7 +67,7 @@ final class AccountPoller {
      * so the parse (the poll's main CPU cost after HTTP) is skipped. Only the poll loop touches them.
      */
     private String lastBody;
-    private BalanceSnapshot lastSnapshot;
+    private Observation lastObservation;
 
     AccountPoller(PartnerCenterClient client, PollingContext context, AccountStatus status) {
         this.client = client;
@@ -113,30 +114,40 @@ final class AccountPoller {
                 .onTermination().invoke(span::end);
     }
 
-    /** Parses and compares; a due change is queued. Returns the outcome of this poll's fetch. */
+    /**
+     * Parses and compares; due changes are queued, one per balance history that changed (a multi-currency account can
+     * have several in one poll). Returns the outcome of this poll's fetch.
+     */
     private PollOutcome queueIfChanged(SummaryResponse response, PollTrigger trigger) {
         Instant detectedAt = context.clock().instant();
-        BalanceSnapshot current;
+        Observation current;
         try {
             current = parsed(response.body());
         } catch (InvalidSummaryException e) {
-            throw new PollFailure("invalid_body", response.requestId(), "invalid InvoiceSummary: " + e.getMessage());
+            throw new PollFailure("invalid_body", response.requestId(), "invalid "
+                    + (client.account().multiCurrency() ? "InvoiceSummaries" : "InvoiceSummary") + ": "
+                    + e.getMessage());
         }
-        Optional<BalanceTransition> transition = detector.detect(
+        List<BalanceTransition> transitions = detector.detect(
                 unpublished.newestState(context.baselines().lastPublished(accountId()).orElse(null)), current);
-        if (transition.isEmpty()) {
+        if (transitions.isEmpty()) {
             return PollOutcome.of(PollOutcome.UNCHANGED);
         }
-        BalanceChanged event;
+        List<UnpublishedChanges.Change> changes = new ArrayList<>(transitions.size());
         try {
-            event = BalanceEventMapper.toEvent(client.account(), transition.get(), response.requestId(),
-                    response.correlationId(), detectedAt, trigger);
+            for (BalanceTransition transition : transitions) {
+                changes.add(new UnpublishedChanges.Change(transition, BalanceEventMapper.toEvent(client.account(),
+                        transition, response.requestId(), response.correlationId(), detectedAt, trigger)));
+            }
         } catch (UnrepresentableAmountException e) {
             throw new PollFailure("unrepresentable_amount", response.requestId(), e.getMessage());
         }
-        if (!unpublished.add(new UnpublishedChanges.Change(transition.get(), event))) {
-            LOG.errorf("Account %s has %d unpublished changes while Kafka is unreachable; this newer state is "
-                    + "published once they are", accountId(), MAX_UNPUBLISHED);
+        for (UnpublishedChanges.Change change : changes) {
+            if (!unpublished.add(change)) {
+                LOG.errorf("Account %s has %d unpublished changes while Kafka is unreachable; this newer state is "
+                        + "published once they are", accountId(), MAX_UNPUBLISHED);
+                break;
+            }
         }
         return PollOutcome.of(PollOutcome.PUBLISHED);
     }
@@ -168,14 +179,15 @@ final class AccountPoller {
                 .replaceWithVoid();
     }
 
-    private BalanceSnapshot parsed(String body) {
+    private Observation parsed(String body) {
         if (lastBody != null && lastBody.equals(body)) {
-            return lastSnapshot;
+            return lastObservation;
         }
-        BalanceSnapshot snapshot = parser.parse(body);
+        Observation observation = client.account().multiCurrency() ? parser.parseSummaries(body)
+                : Observation.of(parser.parse(body));
         lastBody = body;
-        lastSnapshot = snapshot;
-        return snapshot;
+        lastObservation = observation;
+        return observation;
     }
 
     private Uni<Void> resyncIfUncertain() {
@@ -226,8 +238,9 @@ final class AccountPoller {
                     for (UnpublishedChanges.Change change : changes) {
                         BalanceChanged event = change.event();
                         context.metrics().recordPublished(event, took);
-                        LOG.infof("Published event %d of account %s: %s (correlation %s, request %s)",
-                                event.getSequence(), accountId(), event.getChanges(), event.getCorrelationId(),
+                        LOG.infof("Published event %d of account %s%s: %s (correlation %s, request %s)",
+                                event.getSequence(), accountId(), event.getCurrency() == null ? ""
+                                        : " in " + event.getCurrency(), event.getChanges(), event.getCorrelationId(),
                                 event.getRequestId());
                     }
                     unpublished.committedUpTo(last.getSequence());

@@ -18,7 +18,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.LaunchMode;
@@ -31,30 +35,54 @@ import io.quarkus.runtime.StartupEvent;
 public class PartnerCenterSimulation {
 
     private static final String SAMPLE = "/simulator/invoice-summary-sample.json";
+    /** Three currencies (GBP, CHF, EUR), shaped like the documentation's InvoiceSummaries sample. */
+    private static final String SAMPLE_PER_CURRENCY = "/simulator/invoice-summaries-sample.json";
 
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
-    private final String sampleBody = readSample();
+    private final String sampleBody = readSample(SAMPLE);
+    private final String samplePerCurrency = readSample(SAMPLE_PER_CURRENCY);
     private final Map<String, SimulatedTenant> tenants = new ConcurrentHashMap<>();
 
     /**
      * Dev mode's live reload starts a new application: the summaries served so far are carried over in a file, or
      * every reload would serve the sample again and the service would publish a change back to it.
      */
-    private static final Path DEV_STATE = Path.of("target", "simulator", "summaries.json");
+    private static final Path DEV_STATE = Path.of("target", "simulator", "tenants.json");
+
+    /** {@code simulator.consented-refresh-token.<tenant>}: a refresh token the tenant accepts from the start. */
+    private static final String CONSENT_PREFIX = "simulator.consented-refresh-token.";
 
     void restore(@Observes StartupEvent startup) {
-        if (LaunchMode.current() != LaunchMode.DEVELOPMENT || !Files.isRegularFile(DEV_STATE)) {
-            return;
+        if (LaunchMode.current() == LaunchMode.DEVELOPMENT && Files.isRegularFile(DEV_STATE)) {
+            try {
+                Map<String, SavedTenant> saved = json.readValue(Files.readString(DEV_STATE),
+                        json.getTypeFactory().constructMapType(Map.class, String.class, SavedTenant.class));
+                saved.forEach((tenant, state) -> {
+                    SimulatedTenant simulated = new SimulatedTenant(state.summary(), state.summaries());
+                    if (state.refreshTokens() != null) {
+                        state.refreshTokens().forEach(simulated::acceptRefreshToken);
+                    }
+                    tenants.put(tenant, simulated);
+                });
+            } catch (IOException e) {
+                // a damaged file: start from the sample, as on a first start
+            }
         }
-        try {
-            Map<String, String> saved = json.readValue(Files.readString(DEV_STATE),
-                    json.getTypeFactory().constructMapType(Map.class, String.class, String.class));
-            saved.forEach((tenant, body) -> tenants.put(tenant, new SimulatedTenant(body)));
-        } catch (IOException e) {
-            // a damaged file: start from the sample, as on a first start
+        seedConsents();
+    }
+
+    /** Dev mode's App+User account needs a consent the tenant knows of before the first token request. */
+    private void seedConsents() {
+        Config config = ConfigProvider.getConfig();
+        for (String name : config.getPropertyNames()) {
+            String key = name.startsWith("%") ? name.substring(name.indexOf('.') + 1) : name;
+            if (key.startsWith(CONSENT_PREFIX)) {
+                config.getOptionalValue(key, String.class).ifPresent(token -> tenant(key.substring(
+                        CONSENT_PREFIX.length())).acceptRefreshToken(token));
+            }
         }
     }
 
@@ -62,8 +90,9 @@ public class PartnerCenterSimulation {
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             return;
         }
-        Map<String, String> summaries = new java.util.TreeMap<>();
-        tenants.forEach((tenant, simulated) -> summaries.put(tenant, simulated.summaryBody()));
+        Map<String, SavedTenant> summaries = new java.util.TreeMap<>();
+        tenants.forEach((tenant, simulated) -> summaries.put(tenant, new SavedTenant(simulated.summaryBody(),
+                simulated.summariesBody(), simulated.refreshTokens())));
         try {
             Files.createDirectories(DEV_STATE.getParent());
             Files.writeString(DEV_STATE, json.writeValueAsString(summaries));
@@ -72,8 +101,15 @@ public class PartnerCenterSimulation {
         }
     }
 
+    /**
+     * What dev mode carries over a reload per tenant; the refresh tokens too, since the service continues from the
+     * newest one it stored.
+     */
+    record SavedTenant(String summary, String summaries, java.util.Set<String> refreshTokens) {
+    }
+
     SimulatedTenant tenant(String tenantId) {
-        return tenants.computeIfAbsent(tenantId, id -> new SimulatedTenant(sampleBody));
+        return tenants.computeIfAbsent(tenantId, id -> new SimulatedTenant(sampleBody, samplePerCurrency));
     }
 
     void reset(String tenantId) {
@@ -92,8 +128,93 @@ public class PartnerCenterSimulation {
         }
     }
 
-    private static String readSample() {
-        try (InputStream in = PartnerCenterSimulation.class.getResourceAsStream(SAMPLE)) {
+    /**
+     * Sets one currency's total balance in the per-currency summaries (invoice types kept as they are); a currency
+     * the tenant has no summary in gets one, shaped like the first summary.
+     *
+     * @return true when the currency was added
+     */
+    boolean setCurrencyBalance(String tenantId, String currency, BigDecimal balanceAmount) {
+        SimulatedTenant tenant = tenant(tenantId);
+        synchronized (tenant) {
+            ObjectNode summaries = summaries(tenantId, tenant);
+            ArrayNode items = summaries.withArray("items");
+            ObjectNode item = find(items, currency);
+            boolean added = item == null;
+            if (added) {
+                item = items.isEmpty() ? (ObjectNode) readTree(sampleBody) : items.get(0).deepCopy();
+                setCurrency(item, currency.toUpperCase(java.util.Locale.ROOT));
+                items.add(item);
+            }
+            item.put("balanceAmount", balanceAmount);
+            summaries.put("totalCount", items.size());
+            tenant.summariesBody(write(summaries));
+            return added;
+        }
+    }
+
+    /** @return false when the tenant had no summary in that currency */
+    boolean removeCurrency(String tenantId, String currency) {
+        SimulatedTenant tenant = tenant(tenantId);
+        synchronized (tenant) {
+            ObjectNode summaries = summaries(tenantId, tenant);
+            ArrayNode items = summaries.withArray("items");
+            for (int i = 0; i < items.size(); i++) {
+                if (currency.equalsIgnoreCase(items.get(i).path("currencyCode").asText())) {
+                    items.remove(i);
+                    summaries.put("totalCount", items.size());
+                    tenant.summariesBody(write(summaries));
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private ObjectNode summaries(String tenantId, SimulatedTenant tenant) {
+        if (readTree(tenant.summariesBody()) instanceof ObjectNode summaries) {
+            return summaries;
+        }
+        throw new IllegalStateException("the served summaries of " + tenantId + " are not a JSON object");
+    }
+
+    private static ObjectNode find(ArrayNode items, String currency) {
+        for (var item : items) {
+            if (item instanceof ObjectNode summary && currency.equalsIgnoreCase(summary.path("currencyCode").asText())) {
+                return summary;
+            }
+        }
+        return null;
+    }
+
+    /** The currency of a summary and of its invoice types; the symbol is the code (the simulator knows no symbols). */
+    private static void setCurrency(ObjectNode summary, String currency) {
+        summary.put("currencyCode", currency).put("currencySymbol", currency);
+        for (var detail : summary.withArray("details")) {
+            if (detail.get("summary") instanceof ObjectNode typeSummary) {
+                typeSummary.put("currencyCode", currency).put("currencySymbol", currency);
+            }
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readTree(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the served body is not JSON", e);
+        }
+    }
+
+    private String write(ObjectNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readSample(String resource) {
+        try (InputStream in = PartnerCenterSimulation.class.getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

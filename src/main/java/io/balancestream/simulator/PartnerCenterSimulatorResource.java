@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * What balance-stream talks to in dev and test: a Microsoft Entra v2 token endpoint and Partner Center's
- * {@code GET /v1/invoices/summary}, per tenant, under {@code /simulator/{tenant}}. Faults queued through the
+ * {@code GET /v1/invoices/summary} and {@code /summaries} (one summary per currency), per tenant, under {@code /simulator/{tenant}}. Faults queued through the
  * control API replace normal answers one request at a time.
  */
 @Path("/simulator/{tenant}")
@@ -85,7 +85,7 @@ public class PartnerCenterSimulatorResource {
                             "error_codes", new int[] { 700082 }))
                     .build();
         }
-        String token = tenant.issueToken("sim-user-" + UUID.randomUUID());
+        String token = tenant.issueToken(SimulatedTenant.USER_TOKEN_PREFIX + UUID.randomUUID());
         return Response.ok(Map.of("token_type", "Bearer", "scope", scope, "expires_in", tenant.tokenLifetimeSeconds(),
                 "access_token", token, "refresh_token", rotated)).type(MediaType.APPLICATION_JSON).build();
     }
@@ -94,7 +94,19 @@ public class PartnerCenterSimulatorResource {
     @Path("/v1/invoices/summary")
     public Uni<Response> invoiceSummary(@PathParam("tenant") String tenantId, HttpHeaders headers,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        SimulatedTenant tenant = simulation.tenant(tenantId);
+        return answer(simulation.tenant(tenantId), headers, authorization, false);
+    }
+
+    /** One summary per currency; like Partner Center, for App+User tokens only. */
+    @GET
+    @Path("/v1/invoices/summaries")
+    public Uni<Response> invoiceSummaries(@PathParam("tenant") String tenantId, HttpHeaders headers,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return answer(simulation.tenant(tenantId), headers, authorization, true);
+    }
+
+    private static Uni<Response> answer(SimulatedTenant tenant, HttpHeaders headers, String authorization,
+            boolean perCurrency) {
         Map<String, String> request = partnerCenterHeaders(headers);
         String token = authorization != null && authorization.startsWith("Bearer ")
                 ? authorization.substring("Bearer ".length())
@@ -103,10 +115,17 @@ public class PartnerCenterSimulatorResource {
             tenant.recordRequest(request, "invalid-token");
             return Uni.createFrom().item(error(401, "Unauthorized", "Authentication failed"));
         }
+        if (perCurrency && !SimulatedTenant.appUserToken(token)) {
+            tenant.recordRequest(request, "app-only-token");
+            return Uni.createFrom().item(error(403, "Forbidden", "You must use App+User authentication for this "
+                    + "operation"));
+        }
         SimulatedFault fault = tenant.takeFault(false);
-        tenant.recordRequest(request, fault == null ? "summary" : fault.type());
+        tenant.recordRequest(request, fault == null ? (perCurrency ? "summaries" : "summary") : fault.type());
+        java.util.function.Supplier<Response> normal = () -> Response.ok(perCurrency ? tenant.summariesBody()
+                : tenant.summaryBody(), MediaType.APPLICATION_JSON).build();
         if (fault == null) {
-            return Uni.createFrom().item(summary(tenant));
+            return Uni.createFrom().item(normal.get());
         }
         return switch (fault.type()) {
             case "server-error" -> Uni.createFrom().item(error(500, "InternalServerError",
@@ -125,14 +144,10 @@ public class PartnerCenterSimulatorResource {
             case "html" -> Uni.createFrom().item(Response.ok("<html><body><h1>Service Unavailable</h1></body></html>",
                     MediaType.TEXT_HTML).build());
             case "empty" -> Uni.createFrom().item(Response.ok("{}", MediaType.APPLICATION_JSON).build());
-            case "slow" -> Uni.createFrom().item(() -> summary(tenant)).onItem().delayIt()
+            case "slow" -> Uni.createFrom().item(normal).onItem().delayIt()
                     .by(Duration.ofMillis(fault.delayMillis() == null ? 5000 : fault.delayMillis()));
             default -> Uni.createFrom().item(error(500, "UnknownFault", "unknown fault " + fault.type()));
         };
-    }
-
-    private static Response summary(SimulatedTenant tenant) {
-        return Response.ok(tenant.summaryBody(), MediaType.APPLICATION_JSON).build();
     }
 
     private static Response error(int status, String code, String description) {

@@ -15,6 +15,7 @@ final class SimulatedTenant {
     private static final int KEPT_REQUESTS = 200;
 
     private volatile String summaryBody;
+    private volatile String summariesBody;
     private volatile long tokenLifetimeSeconds = 3599;
     private final Deque<SimulatedFault> faults = new ArrayDeque<>();
     private final Deque<Map<String, String>> requests = new ArrayDeque<>();
@@ -22,8 +23,9 @@ final class SimulatedTenant {
     private final AtomicLong tokenRequests = new AtomicLong();
     private final AtomicLong summaryRequests = new AtomicLong();
 
-    SimulatedTenant(String summaryBody) {
+    SimulatedTenant(String summaryBody, String summariesBody) {
         this.summaryBody = summaryBody;
+        this.summariesBody = summariesBody;
     }
 
     String summaryBody() {
@@ -32,6 +34,15 @@ final class SimulatedTenant {
 
     void summaryBody(String body) {
         this.summaryBody = body;
+    }
+
+    /** What {@code /invoices/summaries} answers: one InvoiceSummary per currency. */
+    String summariesBody() {
+        return summariesBody;
+    }
+
+    void summariesBody(String body) {
+        this.summariesBody = body;
     }
 
     void tokenLifetimeSeconds(long seconds) {
@@ -69,6 +80,13 @@ final class SimulatedTenant {
         issuedTokens.put(token, Instant.now().plusSeconds(tokenLifetimeSeconds));
         return token;
     }
+
+    /** An App+User token (from the refresh-token grant), which {@code /invoices/summaries} requires. */
+    static boolean appUserToken(String token) {
+        return token != null && token.startsWith(USER_TOKEN_PREFIX);
+    }
+
+    static final String USER_TOKEN_PREFIX = "sim-user-";
 
     boolean acceptsToken(String token) {
         Instant expiry = token == null ? null : issuedTokens.get(token);

@@ -76,14 +76,56 @@ public class SimulatorControlResource {
     @Path("/balance")
     @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
     public Map<String, Object> setBalance(@PathParam("tenant") String tenant, String amount) {
-        BigDecimal balance;
+        BigDecimal balance = amount(amount);
+        simulation.setBalance(tenant, balance);
+        return Map.of("tenant", tenant, "balanceAmount", balance.toPlainString());
+    }
+
+    private static BigDecimal amount(String amount) {
         try {
-            balance = new BigDecimal(amount.strip());
+            return new BigDecimal(amount.strip());
         } catch (NumberFormatException e) {
             throw new BadRequestException("not a decimal amount: " + amount);
         }
-        simulation.setBalance(tenant, balance);
-        return Map.of("tenant", tenant, "balanceAmount", balance.toPlainString());
+    }
+
+    /** Serves this InvoiceSummaries body (any text, valid or not) from {@code /invoices/summaries} from now on. */
+    @PUT
+    @Path("/summaries")
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
+    public Map<String, Object> setSummaries(@PathParam("tenant") String tenant, String body) {
+        simulation.tenant(tenant).summariesBody(body);
+        return Map.of("tenant", tenant, "summaries", "replaced");
+    }
+
+    @GET
+    @Path("/summaries")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String summaries(@PathParam("tenant") String tenant) {
+        return simulation.tenant(tenant).summariesBody();
+    }
+
+    /**
+     * Sets one currency's total balance in {@code /invoices/summaries}, adding the currency when the tenant has none
+     * in it, e.g. {@code curl -X PUT .../currencies/EUR/balance -d 1234.56}.
+     */
+    @PUT
+    @Path("/currencies/{currency}/balance")
+    @Consumes({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    public Map<String, Object> setCurrencyBalance(@PathParam("tenant") String tenant,
+            @PathParam("currency") String currency, String amount) {
+        BigDecimal balance = amount(amount);
+        boolean added = simulation.setCurrencyBalance(tenant, currency, balance);
+        return Map.of("tenant", tenant, "currency", currency, "balanceAmount", balance.toPlainString(), "added", added);
+    }
+
+    /** Removes one currency from {@code /invoices/summaries}. */
+    @DELETE
+    @Path("/currencies/{currency}")
+    public void removeCurrency(@PathParam("tenant") String tenant, @PathParam("currency") String currency) {
+        if (!simulation.removeCurrency(tenant, currency)) {
+            throw new jakarta.ws.rs.NotFoundException("tenant " + tenant + " has no summary in " + currency);
+        }
     }
 
     @POST

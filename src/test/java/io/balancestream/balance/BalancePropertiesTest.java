@@ -88,6 +88,128 @@ class BalancePropertiesTest {
         assertThat(back.get().sequence()).isEqualTo(3);
     }
 
+    /** A generated InvoiceSummaries collection: currency (as sent, any case) to balance, in the order sent. */
+    record GeneratedCollection(String json, java.util.LinkedHashMap<String, BigDecimal> balances) {
+
+        /** The same collection with its items in another order. */
+        GeneratedCollection reversed() {
+            java.util.List<String> codes = new java.util.ArrayList<>(balances.keySet());
+            java.util.Collections.reverse(codes);
+            java.util.LinkedHashMap<String, BigDecimal> reversed = new java.util.LinkedHashMap<>();
+            codes.forEach(code -> reversed.put(code, balances.get(code)));
+            return collection(reversed);
+        }
+    }
+
+    @Property(tries = 300)
+    void everyCurrencyOfACollectionArrivesExactly(@ForAll("collections") GeneratedCollection collection) {
+        Observation observation = parser.parseSummaries(collection.json());
+        assertThat(observation.histories()).hasSameSizeAs(collection.balances());
+        collection.balances().forEach((code, balance) -> assertThat(observation.histories()
+                .get(Observation.currencyKey(code)).total().balanceAmount()).isEqualByComparingTo(balance));
+    }
+
+    @Property(tries = 300)
+    void mutatedCollectionsAreParsedOrRejectedNeverCrash(@ForAll("collections") GeneratedCollection collection,
+            @ForAll("mutationPoint") double where, @ForAll("junk") String junk) {
+        int at = (int) (where * collection.json().length());
+        String mutated = collection.json().substring(0, at) + junk + collection.json().substring(at);
+        try {
+            parser.parseSummaries(mutated);
+        } catch (InvalidSummaryException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    /**
+     * From any published collection to any other: exactly one transition per currency that changed, appeared or
+     * disappeared, in currency order with consecutive sequence numbers, whatever order the items came in; and the
+     * state after the last one is the new collection, so polling it again is no change.
+     */
+    @Property(tries = 500)
+    void aCollectionChangesCurrencyByCurrency(@ForAll("collections") GeneratedCollection a,
+            @ForAll("collections") GeneratedCollection b) {
+        List<BalanceTransition> first = detector.detect(null, parser.parseSummaries(a.json()));
+        PublishedState published = first.isEmpty() ? null : first.get(first.size() - 1).published();
+        Observation next = parser.parseSummaries(b.json());
+
+        List<BalanceTransition> transitions = detector.detect(published, next);
+
+        java.util.Map<String, BigDecimal> before = byKey(a);
+        java.util.Map<String, BigDecimal> after = byKey(b);
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (String code : union(before.keySet(), after.keySet())) {
+            BigDecimal was = before.get(code);
+            BigDecimal is = after.get(code);
+            if (was == null || is == null || was.compareTo(is) != 0) {
+                expected.add(code);
+            }
+        }
+        assertThat(transitions).extracting(BalanceTransition::currency).containsExactlyElementsOf(expected);
+        long start = published == null ? 1 : published.sequence() + 1;
+        for (int i = 0; i < transitions.size(); i++) {
+            BalanceTransition transition = transitions.get(i);
+            assertThat(transition.sequence()).isEqualTo(start + i);
+            // The generated summaries have one invoice type holding the whole balance: both change together.
+            java.util.Set<ChangeKind> expectedKinds = !before.containsKey(transition.currency())
+                    ? java.util.Set.of(published == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.CURRENCY_ADDED)
+                    : !after.containsKey(transition.currency()) ? java.util.Set.of(ChangeKind.CURRENCY_REMOVED)
+                            : java.util.Set.of(ChangeKind.BALANCE, ChangeKind.INVOICE_TYPE_BALANCE);
+            assertThat(transition.changes()).isEqualTo(expectedKinds);
+        }
+        assertThat(detector.detect(published, parser.parseSummaries(b.reversed().json())))
+                .as("the order of the items does not matter").isEqualTo(transitions);
+        if (!transitions.isEmpty()) {
+            PublishedState last = transitions.get(transitions.size() - 1).published();
+            assertThat(last.currencies().keySet()).isEqualTo(after.keySet());
+            assertThat(detector.detect(last, next)).isEmpty();
+        }
+    }
+
+    private static java.util.Map<String, BigDecimal> byKey(GeneratedCollection collection) {
+        java.util.Map<String, BigDecimal> byKey = new java.util.HashMap<>();
+        collection.balances().forEach((code, balance) -> byKey.put(Observation.currencyKey(code), balance));
+        return byKey;
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> union = new java.util.TreeSet<>(a);
+        union.addAll(b);
+        return union;
+    }
+
+    @Provide
+    Arbitrary<GeneratedCollection> collections() {
+        // Few codes and few amounts, so that two collections often share currencies and balances.
+        Arbitrary<String> codes = Arbitraries.of("GBP", "CHF", "EUR", "usd", "Jpy", "NOK");
+        Arbitrary<BigDecimal> balances = Arbitraries.of(BigDecimal.ZERO, new BigDecimal("0.01"),
+                new BigDecimal("12904.57"), new BigDecimal("12904.570"), new BigDecimal("-3.5"),
+                new BigDecimal("99999999999999999999.999999999"));
+        return codes.list().ofMaxSize(5).uniqueElements(Observation::currencyKey)
+                .flatMap(list -> balances.list().ofSize(list.size()).map(amounts -> {
+                    java.util.LinkedHashMap<String, BigDecimal> collection = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < list.size(); i++) {
+                        collection.put(list.get(i), amounts.get(i));
+                    }
+                    return collection(collection);
+                }));
+    }
+
+    private static GeneratedCollection collection(java.util.LinkedHashMap<String, BigDecimal> balances) {
+        StringBuilder json = new StringBuilder("{\"totalCount\": ").append(balances.size()).append(", \"items\": [");
+        String separator = "";
+        for (var entry : balances.entrySet()) {
+            json.append(separator).append("{\"balanceAmount\": ").append(entry.getValue().toPlainString())
+                    .append(", \"currencyCode\": \"").append(entry.getKey())
+                    .append("\", \"details\": [{\"invoiceType\": \"Recurring\", \"summary\": {\"balanceAmount\": ")
+                    .append(entry.getValue().toPlainString()).append("}}], \"links\": {\"self\": {\"uri\": "
+                            + "\"/invoices/summary\"}}}");
+            separator = ", ";
+        }
+        json.append("], \"attributes\": {\"objectType\": \"Collection\"}}");
+        return new GeneratedCollection(json.toString(), balances);
+    }
+
     @Provide
     Arbitrary<String> garbage() {
         return Arbitraries.oneOf(

@@ -12,7 +12,13 @@ class PartnerAccountTest {
 
     record Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
             Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook, BalanceStreamConfig.Auth auth,
-            Optional<String> refreshToken) implements BalanceStreamConfig.Account {
+            Optional<String> refreshToken, boolean multiCurrency) implements BalanceStreamConfig.Account {
+        Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
+                Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook, BalanceStreamConfig.Auth auth,
+                Optional<String> refreshToken) {
+            this(tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, webhook, auth, refreshToken, false);
+        }
+
         Settings(String tenantId, String clientId, String clientSecret, Cloud cloud, Optional<URI> apiUrl,
                 Optional<URI> tokenUrl, Optional<String> scope, Webhook webhook) {
             this(tenantId, clientId, clientSecret, cloud, apiUrl, tokenUrl, scope, webhook, BalanceStreamConfig.Auth.APP,
@@ -43,6 +49,18 @@ class PartnerAccountTest {
                 Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP, Optional.of("rt-secret"))))
                 .hasMessageContaining("balance-stream.accounts.a.refresh-token is set but").hasMessageNotContaining(
                         "rt-secret");
+    }
+
+    @Test
+    void multiCurrencyIsAnAppUserSetting() {
+        Webhook off = new Webhook(false, Optional.empty(), false);
+        assertThat(PartnerAccount.from("a", new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(),
+                Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP_USER, Optional.of("rt"), true))
+                .multiCurrency()).isTrue();
+        assertThatThrownBy(() -> PartnerAccount.from("a", new Settings("t", "c", "s", Cloud.GLOBAL, Optional.empty(),
+                Optional.empty(), Optional.empty(), off, BalanceStreamConfig.Auth.APP, Optional.empty(), true)))
+                .hasMessageContaining("balance-stream.accounts.a.multi-currency=true needs "
+                        + "balance-stream.accounts.a.auth=app-user");
     }
 
     record Webhook(boolean enabled, Optional<URI> publicUrl, boolean sendValidationEvent)

@@ -85,6 +85,24 @@ class BalanceEventWireFormatTest {
     }
 
     @Test
+    void aMultiCurrencyEventNamesItsCurrencyAndARemovedCurrencyRepeatsItsLastState() {
+        BalanceSnapshot eur = new InvoiceSummaryParser().parseSummaries("{\"items\": [{\"balanceAmount\": 48211.93, "
+                + "\"currencyCode\": \"EUR\"}]}").histories().get("EUR");
+        java.util.TreeMap<String, BalanceSnapshot> after = new java.util.TreeMap<>();
+        BalanceChanged removed = BalanceEventMapper.toEvent(ACCOUNT, new BalanceTransition("EUR", eur, eur,
+                EnumSet.of(ChangeKind.CURRENCY_REMOVED), new PublishedState(after, 5)), "req-2", "corr-2", DETECTED,
+                PollTrigger.SCHEDULE);
+
+        assertThat(removed.getCurrency()).isEqualTo("EUR");
+        assertThat(removed.getChanges()).extracting(Enum::name).containsExactly("CURRENCY_REMOVED");
+        assertThat(removed.getCurrent()).isEqualTo(removed.getPrevious());
+        assertThat(removed.getCurrent().getBalanceAmount()).isEqualTo(new BigDecimal("48211.930000000"));
+        assertThat(event(null, sample(), 1).getCurrency()).as("a single-summary account's event").isNull();
+        assertThatThrownBy(() -> BalanceEventMapper.toPublishedState(removed))
+                .hasMessageContaining("one currency of a multi-currency account");
+    }
+
+    @Test
     void eventIdIsDeterministicPerAccountAndSequence() {
         assertThat(BalanceEventMapper.eventId("contoso", 3)).isEqualTo(BalanceEventMapper.eventId("contoso", 3))
                 .isNotEqualTo(BalanceEventMapper.eventId("contoso", 4))
