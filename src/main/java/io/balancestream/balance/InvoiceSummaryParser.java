@@ -1,6 +1,5 @@
 package io.balancestream.balance;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -22,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * Reads Partner Center's InvoiceSummary JSON into a {@link BalanceSnapshot}.
+ * Reads Partner Center's InvoiceSummary JSON into a {@link BalanceSnapshot}, and its InvoiceSummaries collection
+ * (one summary per currency) into an {@link Observation}.
  * <p>
  * Lenient where Partner Center varies (unknown fields and invoice types, dates with or without an offset, the .NET
  * {@code DateTime.MinValue} "never" sentinel), strict where a wrong value would become a wrong event: the total
@@ -106,8 +106,6 @@ public final class InvoiceSummaryParser {
         } catch (JsonProcessingException e) {
             throw new InvalidSummaryException("body is not JSON (" + describeStart(body) + "): "
                     + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new InvalidSummaryException("body could not be read: " + e.getMessage(), e);
         } catch (NumberFormatException e) {
             throw new InvalidSummaryException("body holds a number out of any range (" + describeStart(body) + ")", e);
         }
