@@ -17,6 +17,9 @@ public final class Traced {
     }
 
     public static <T> Uni<T> within(Context context, Supplier<Uni<T>> call) {
+        if (context == Context.root()) {
+            return call.get(); // tracing off: nothing to make current
+        }
         return Uni.createFrom().emitter(emitter -> {
             try (Scope ignored = context.makeCurrent()) {
                 call.get().subscribe().with(emitter::complete, emitter::fail);

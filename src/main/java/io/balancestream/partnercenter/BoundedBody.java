@@ -1,9 +1,9 @@
 package io.balancestream.partnercenter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads a response body up to a limit, from the stream the REST client fills while bytes arrive: a hostile or broken
@@ -13,6 +13,8 @@ final class BoundedBody {
 
     /** Partner Center's summary is a few hundred bytes; anything near this is not a summary. */
     static final int MAX_BYTES = 1024 * 1024;
+    /** A summary fits; a three-currency collection needs one doubling. */
+    private static final int INITIAL_BYTES = 2048;
 
     private BoundedBody() {
     }
@@ -24,22 +26,23 @@ final class BoundedBody {
         }
     }
 
-    /** The body as UTF-8 text; null for no body. */
+    /** The body as UTF-8 text; null for no body. Reads straight into one buffer that grows only for long bodies. */
     static String read(InputStream body, int limit) throws IOException {
         if (body == null) {
             return null;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.min(limit, 1024));
-        byte[] chunk = new byte[8192];
+        byte[] bytes = new byte[Math.min(limit + 1, INITIAL_BYTES)];
         int total = 0;
         int read;
-        while ((read = body.read(chunk, 0, Math.min(chunk.length, limit + 1 - total))) > 0) {
+        while ((read = body.read(bytes, total, bytes.length - total)) > 0) {
             total += read;
             if (total > limit) {
                 throw new TooLargeException(limit);
             }
-            bytes.write(chunk, 0, read);
+            if (total == bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(limit + 1, bytes.length * 2));
+            }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return new String(bytes, 0, total, StandardCharsets.UTF_8);
     }
 }

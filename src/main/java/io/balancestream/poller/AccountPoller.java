@@ -94,7 +94,9 @@ final class AccountPoller {
                 .setAttribute(TraceAttributes.CORRELATION_ID, correlationId)
                 .setAttribute(TraceAttributes.TRIGGER, trigger.name())
                 .startSpan();
-        Context trace = Context.root().with(span);
+        // Tracing off: the span is a no-op and the root context stays current, so OpenTelemetry's context storage and
+        // the log MDC have nothing to swap at every step of the poll.
+        Context trace = span.getSpanContext().isValid() ? Context.root().with(span) : Context.root();
         return client.fetchSummary(correlationId, trace)
                 .map(response -> queueIfChanged(response, trigger))
                 .onFailure().recoverWithItem(failure -> failed(failure, correlationId))
