@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * {@code DateTime.MinValue} "never" sentinel), strict where a wrong value would become a wrong event: the total
  * balance and its currency must be present, every amount must be a JSON number read exactly (no binary float
  * in between), and anything else fails with an {@link InvalidSummaryException} that says what is wrong.
+ * Thread-safe: one instance serves every account.
  */
 public final class InvoiceSummaryParser {
 

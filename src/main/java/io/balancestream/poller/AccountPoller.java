@@ -57,8 +57,9 @@ final class AccountPoller {
     private final PartnerCenterClient client;
     private final PollingContext context;
     private final AccountStatus status;
-    private final InvoiceSummaryParser parser = new InvoiceSummaryParser();
-    private final ChangeDetector detector = new ChangeDetector();
+    /** Stateless and thread-safe: one for all accounts (a Jackson mapper each would cost memory per account). */
+    private static final InvoiceSummaryParser PARSER = new InvoiceSummaryParser();
+    private static final ChangeDetector DETECTOR = new ChangeDetector();
     private final UnpublishedChanges unpublished = new UnpublishedChanges(MAX_UNPUBLISHED);
     /** Only the poll loop touches it. */
     private boolean baselineUncertain;
@@ -130,7 +131,7 @@ final class AccountPoller {
                     + (client.account().multiCurrency() ? "InvoiceSummaries" : "InvoiceSummary") + ": "
                     + e.getMessage());
         }
-        List<BalanceTransition> transitions = detector.detect(
+        List<BalanceTransition> transitions = DETECTOR.detect(
                 unpublished.newestState(context.baselines().lastPublished(accountId()).orElse(null)), current);
         if (transitions.isEmpty()) {
             return PollOutcome.of(PollOutcome.UNCHANGED);
@@ -185,8 +186,8 @@ final class AccountPoller {
         if (lastBody != null && lastBody.equals(body)) {
             return lastObservation;
         }
-        Observation observation = client.account().multiCurrency() ? parser.parseSummaries(body)
-                : Observation.of(parser.parse(body));
+        Observation observation = client.account().multiCurrency() ? PARSER.parseSummaries(body)
+                : Observation.of(PARSER.parse(body));
         lastBody = body;
         lastObservation = observation;
         return observation;
