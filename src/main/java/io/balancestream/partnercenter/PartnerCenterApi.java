@@ -16,9 +16,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Partner Center's invoice summary resources: the account's summary, or its summaries per currency. One client
- * instance per base URL is built by {@link PartnerCenterClients} and shared by its accounts ({@link SharedApi}); the
- * token of each account travels as an argument.
+ * Partner Center's invoice summary resources: the account's summary, or its summaries per currency. One client instance per account is built by
+ * {@link PartnerCenterClients}, because every account has its own base URL and token.
  * The body arrives as a stream, so that its size is bounded while it is read ({@link BoundedBody}), and as
  * text afterwards so the domain parser sees the exact JSON numbers. Closing the client closes its connections.
  * The application name is an argument, read from the configuration once, not a configuration expression evaluated

@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,19 +40,46 @@ public final class PartnerCenterClient {
     private static final Duration MAX_DURATION = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final PartnerAccount account;
-    private final SharedApi api;
+    private final Supplier<PartnerCenterApi> newApi;
     private final AccessTokenProvider tokens;
     private final BalanceStreamConfig.Http http;
     private final String application;
+    private PartnerCenterApi api;
 
-    /** @param api the REST client of the account's base URL, shared with the other accounts there */
-    PartnerCenterClient(PartnerAccount account, SharedApi api, AccessTokenProvider tokens,
+    /** @param newApi builds the account's REST client; a new one replaces it after a body was abandoned */
+    PartnerCenterClient(PartnerAccount account, Supplier<PartnerCenterApi> newApi, AccessTokenProvider tokens,
             BalanceStreamConfig.Http http, String application) {
         this.application = application;
         this.account = account;
-        this.api = api;
+        this.newApi = newApi;
         this.tokens = tokens;
         this.http = http;
+    }
+
+    private synchronized PartnerCenterApi api() {
+        if (api == null) {
+            api = newApi.get();
+        }
+        return api;
+    }
+
+    /**
+     * Closes the REST client and with it the connection of a body this poll stopped reading (too long, or the
+     * deadline passed): left open, a connection that keeps sending would be drained for as long as it sends.
+     */
+    private void dropConnections() {
+        PartnerCenterApi abandoned;
+        synchronized (this) {
+            abandoned = api;
+            api = null;
+        }
+        if (abandoned != null) {
+            try {
+                abandoned.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Closing the HTTP client of account %s: %s", account.accountId(), e);
+            }
+        }
     }
 
     public PartnerAccount account() {
@@ -122,38 +150,31 @@ public final class PartnerCenterClient {
         String requestId = requestIds.get();
         Span.fromContext(trace).setAttribute(TraceAttributes.REQUEST_ID, requestId);
         return tokens.accessToken()
-                .chain(token -> {
-                    PartnerCenterApi client = api.get();
-                    return Traced.within(trace, () -> request(client, "Bearer " + token, requestId, correlationId))
-                            .chain(response -> readBody(response, requestId, client));
-                })
+                .chain(token -> Traced.within(trace, () -> request("Bearer " + token, requestId, correlationId)))
+                .chain(response -> readBody(response, requestId))
                 .onFailure(failure -> !(failure instanceof PartnerCenterException))
                 .transform(failure -> noResponse(failure, requestId))
                 .chain(answer -> handle(answer, correlationId, trace, requestIds, tokenRenewed));
     }
 
     /** {@code /summaries} for a multi-currency account, else {@code /summary}. */
-    private Uni<RestResponse<InputStream>> request(PartnerCenterApi client, String authorization, String requestId,
-            String correlationId) {
+    private Uni<RestResponse<InputStream>> request(String authorization, String requestId, String correlationId) {
         return account.multiCurrency()
-                ? client.getInvoiceSummaries(authorization, requestId, correlationId, application)
-                : client.getInvoiceSummary(authorization, requestId, correlationId, application);
+                ? api().getInvoiceSummaries(authorization, requestId, correlationId, application)
+                : api().getInvoiceSummary(authorization, requestId, correlationId, application);
     }
 
     /** A response with its body read, as text. */
     private record Answer(RestResponse<InputStream> response, String body) {
     }
 
-    /**
-     * Reads the body as it arrives, on a worker thread (the stream blocks), never more than the limit; a body left
-     * unread closes the client that carries it.
-     */
-    private Uni<Answer> readBody(RestResponse<InputStream> response, String requestId, PartnerCenterApi client) {
+    /** Reads the body as it arrives, on a worker thread (the stream blocks), never more than the limit. */
+    private Uni<Answer> readBody(RestResponse<InputStream> response, String requestId) {
         return Uni.createFrom().<Answer> emitter(emitter -> {
             try {
                 emitter.complete(new Answer(response, BoundedBody.read(bodyOf(response), BoundedBody.MAX_BYTES)));
             } catch (BoundedBody.TooLargeException e) {
-                api.drop(client);
+                dropConnections();
                 emitter.fail(new PartnerCenterException(PartnerCenterException.Reason.OVERSIZED, "Partner Center "
                         + "answered HTTP " + response.getStatus() + " for account " + account.accountId()
                         + " with a " + e.getMessage() + "; no InvoiceSummary is that long", requestId));
@@ -161,7 +182,7 @@ public final class PartnerCenterClient {
                 emitter.fail(e);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onCancellation().invoke(() -> api.drop(client));
+                .onCancellation().invoke(this::dropConnections);
     }
 
     /** A success's entity is the stream; an error's is left unread by the client and read here the same way. */

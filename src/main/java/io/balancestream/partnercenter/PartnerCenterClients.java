@@ -17,17 +17,13 @@ import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 
-/**
- * Builds and keeps one {@link PartnerCenterClient} per account, with the account's OIDC client and the REST client
- * of its base URL (shared by the accounts there).
- */
+/** Builds and keeps one {@link PartnerCenterClient} per account: its REST client and its OIDC client. */
 @ApplicationScoped
 public class PartnerCenterClients {
 
     private final OidcClients oidcClients;
     private final BalanceStreamConfig config;
     private final Map<String, CompletableFuture<PartnerCenterClient>> clients = new ConcurrentHashMap<>();
-    private final Map<URI, SharedApi> apis = new ConcurrentHashMap<>();
 
     @Inject
     PartnerCenterClients(OidcClients oidcClients, BalanceStreamConfig config) {
@@ -40,7 +36,7 @@ public class PartnerCenterClients {
         String accountId = account.accountId();
         CompletableFuture<PartnerCenterClient> client = clients.computeIfAbsent(accountId, id -> oidcClients
                 .newClient(oidcConfig(account))
-                .map(oidcClient -> new PartnerCenterClient(account, apiFor(account.apiUrl()),
+                .map(oidcClient -> new PartnerCenterClient(account, () -> restClient(account),
                         new AccessTokenProvider(account, oidcClient, config.http()), config.http(),
                         config.applicationName()))
                 .subscribeAsCompletionStage());
@@ -55,17 +51,16 @@ public class PartnerCenterClients {
     /** The account's webhook registration, with the same token as its polls; used once at startup. */
     public Uni<WebhookRegistration> registrationFor(PartnerAccount account) {
         return clientFor(account).map(client -> new WebhookRegistration(account,
-                restClient(account.apiUrl(), WebhookRegistrationApi.class), client.tokens()));
+                restClient(account, WebhookRegistrationApi.class), client.tokens()));
     }
 
-    /** One REST client per base URL: accounts of the same cloud share its connection pool. */
-    private SharedApi apiFor(URI apiUrl) {
-        return apis.computeIfAbsent(apiUrl, url -> new SharedApi(() -> restClient(url, PartnerCenterApi.class)));
+    private PartnerCenterApi restClient(PartnerAccount account) {
+        return restClient(account, PartnerCenterApi.class);
     }
 
-    private <T> T restClient(URI apiUrl, Class<T> api) {
+    private <T> T restClient(PartnerAccount account, Class<T> api) {
         return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(apiUrl)
+                .baseUri(account.apiUrl())
                 .connectTimeout(config.http().connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.http().readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Statuses are the poller's business: 401, 429 and 5xx each need their own handling.
