@@ -109,12 +109,14 @@ public class PollMetrics {
                     Gauge.builder("balance_stream_balance", holder, h -> h.get() == null ? Double.NaN
                             : h.get().doubleValue())
                             .description("Last published total balance (a float for dashboards; events carry exact"
-                                    + " decimals)")
+                                    + " decimals); NaN once the currency disappeared")
                             .tags("account", account, "currency", event.getCurrent().getCurrencyCode())
                             .register(registry);
                     return holder;
                 });
-        balance.set(event.getCurrent().getBalanceAmount());
+        // A currency that disappeared has no balance any more; a dashboard must not keep showing its last one.
+        balance.set(event.getChanges().contains(io.balancestream.events.ChangeKind.CURRENCY_REMOVED) ? null
+                : event.getCurrent().getBalanceAmount());
     }
 
     private double lastSuccessAge(Instant lastSuccess) {
