@@ -119,13 +119,9 @@ public class PartnerCenterSimulation {
     /** Sets the total balance and, so that the summary stays consistent, keeps the invoice types as they are. */
     void setBalance(String tenantId, BigDecimal balanceAmount) {
         SimulatedTenant tenant = tenant(tenantId);
-        try {
-            ObjectNode summary = (ObjectNode) json.readTree(tenant.summaryBody());
-            summary.put("balanceAmount", balanceAmount);
-            tenant.summaryBody(json.writeValueAsString(summary));
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw new IllegalStateException("the served summary of " + tenantId + " is not a JSON object", e);
-        }
+        ObjectNode summary = object(tenant.summaryBody(), "the served summary of " + tenantId);
+        summary.put("balanceAmount", balanceAmount);
+        tenant.summaryBody(write(summary));
     }
 
     /**
@@ -137,14 +133,17 @@ public class PartnerCenterSimulation {
     boolean setCurrencyBalance(String tenantId, String currency, BigDecimal balanceAmount) {
         SimulatedTenant tenant = tenant(tenantId);
         synchronized (tenant) {
-            ObjectNode summaries = summaries(tenantId, tenant);
+            ObjectNode summaries = object(tenant.summariesBody(), "the served summaries of " + tenantId);
             ArrayNode items = summaries.withArray("items");
-            ObjectNode item = find(items, currency);
-            boolean added = item == null;
+            int at = indexOf(items, currency);
+            boolean added = at < 0;
+            ObjectNode item;
             if (added) {
-                item = items.isEmpty() ? (ObjectNode) readTree(sampleBody) : items.get(0).deepCopy();
+                item = items.isEmpty() ? object(sampleBody, "the summary sample") : items.get(0).deepCopy();
                 setCurrency(item, currency.toUpperCase(java.util.Locale.ROOT));
                 items.add(item);
+            } else {
+                item = (ObjectNode) items.get(at);
             }
             item.put("balanceAmount", balanceAmount);
             summaries.put("totalCount", items.size());
@@ -157,34 +156,28 @@ public class PartnerCenterSimulation {
     boolean removeCurrency(String tenantId, String currency) {
         SimulatedTenant tenant = tenant(tenantId);
         synchronized (tenant) {
-            ObjectNode summaries = summaries(tenantId, tenant);
+            ObjectNode summaries = object(tenant.summariesBody(), "the served summaries of " + tenantId);
             ArrayNode items = summaries.withArray("items");
-            for (int i = 0; i < items.size(); i++) {
-                if (currency.equalsIgnoreCase(items.get(i).path("currencyCode").asText())) {
-                    items.remove(i);
-                    summaries.put("totalCount", items.size());
-                    tenant.summariesBody(write(summaries));
-                    return true;
-                }
+            int at = indexOf(items, currency);
+            if (at < 0) {
+                return false;
             }
-            return false;
+            items.remove(at);
+            summaries.put("totalCount", items.size());
+            tenant.summariesBody(write(summaries));
+            return true;
         }
     }
 
-    private ObjectNode summaries(String tenantId, SimulatedTenant tenant) {
-        if (readTree(tenant.summariesBody()) instanceof ObjectNode summaries) {
-            return summaries;
-        }
-        throw new IllegalStateException("the served summaries of " + tenantId + " are not a JSON object");
-    }
-
-    private static ObjectNode find(ArrayNode items, String currency) {
-        for (var item : items) {
-            if (item instanceof ObjectNode summary && currency.equalsIgnoreCase(summary.path("currencyCode").asText())) {
-                return summary;
+    /** The position of the summary in {@code currency}, or -1. */
+    private static int indexOf(ArrayNode items, String currency) {
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof ObjectNode summary
+                    && currency.equalsIgnoreCase(summary.path("currencyCode").asText())) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /** The currency of a summary and of its invoice types; the symbol is the code (the simulator knows no symbols). */
@@ -197,12 +190,16 @@ public class PartnerCenterSimulation {
         }
     }
 
-    private com.fasterxml.jackson.databind.JsonNode readTree(String body) {
+    /** @param what names the body in the error when it is not a JSON object */
+    private ObjectNode object(String body, String what) {
         try {
-            return json.readTree(body);
+            if (json.readTree(body) instanceof ObjectNode object) {
+                return object;
+            }
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the served body is not JSON", e);
+            throw new IllegalStateException(what + " is not a JSON object", e);
         }
+        throw new IllegalStateException(what + " is not a JSON object");
     }
 
     private String write(ObjectNode node) {
