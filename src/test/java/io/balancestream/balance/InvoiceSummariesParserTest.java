@@ -3,10 +3,7 @@ package io.balancestream.balance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -20,12 +17,7 @@ class InvoiceSummariesParserTest {
 
     /** The simulator's three-currency body, shaped like the documentation's sample (GBP, CHF, EUR). */
     private static String threeCurrencies() {
-        try (InputStream in = InvoiceSummariesParserTest.class.getResourceAsStream(
-                "/simulator/invoice-summaries-sample.json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return InvoiceSummaryParserTest.resource("/simulator/invoice-summaries-sample.json");
     }
 
     @Test

@@ -19,7 +19,12 @@ class InvoiceSummaryParserTest {
     private final InvoiceSummaryParser parser = new InvoiceSummaryParser();
 
     static String seedSample() {
-        try (InputStream in = InvoiceSummaryParserTest.class.getResourceAsStream("/seed/invoice-summary.json")) {
+        return resource("/seed/invoice-summary.json");
+    }
+
+    /** A class-path resource as UTF-8 text. */
+    static String resource(String path) {
+        try (InputStream in = InvoiceSummaryParserTest.class.getResourceAsStream(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);

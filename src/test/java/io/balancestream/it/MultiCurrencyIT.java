@@ -67,8 +67,7 @@ class MultiCurrencyIT {
             assertThat(eur.getChanges()).containsExactly(ChangeKind.BALANCE);
             assertThat(eur.getPrevious().getBalanceAmount()).isEqualByComparingTo("48211.93");
             assertThat(eur.getCurrent().getBalanceAmount()).isEqualByComparingTo("48111.93");
-            long polls = Simulator.summaryRequests(tenant);
-            await().atMost(EVENT_WAIT).until(() -> Simulator.summaryRequests(tenant) >= polls + 4);
+            awaitFourMorePolls(tenant);
             assertThat(events(kafka, topic)).as("no event for the currencies that did not change").hasSize(4);
 
             // A currency appears, another disappears.
@@ -96,8 +95,7 @@ class MultiCurrencyIT {
             assertThat(gbp.getChanges()).containsExactly(ChangeKind.BALANCE);
             assertThat(gbp.getPrevious().getBalanceAmount()).isEqualByComparingTo("12904.57");
             assertThat(gbp.getCurrent().getBalanceAmount()).isEqualByComparingTo("13000.01");
-            long pollsAfterRestart = Simulator.summaryRequests(tenant);
-            await().atMost(EVENT_WAIT).until(() -> Simulator.summaryRequests(tenant) >= pollsAfterRestart + 4);
+            awaitFourMorePolls(tenant);
 
             List<BalanceChanged> all = events(kafka, topic);
             assertThat(all).extracting(BalanceChanged::getSequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
@@ -110,6 +108,12 @@ class MultiCurrencyIT {
         given().contentType(ContentType.TEXT).body(amount)
                 .put("/simulator/{tenant}/control/currencies/{currency}/balance", tenant, currency)
                 .then().statusCode(200);
+    }
+
+    /** Time for events that must not come: four more polls of the unchanged summaries. */
+    private static void awaitFourMorePolls(String tenant) {
+        long polls = Simulator.summaryRequests(tenant);
+        await().atMost(EVENT_WAIT).until(() -> Simulator.summaryRequests(tenant) >= polls + 4);
     }
 
     private static List<BalanceChanged> awaitEvents(String kafka, String topic, int count) {
