@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -51,6 +50,8 @@ public class GroupMembership implements Ownership {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile ConsumerGroupMetadata groupMetadata;
     private volatile Instant lastContact;
+    /** The current member's heartbeat metric; only the membership thread touches it. */
+    private Metric heartbeatMetric;
     private volatile int partitionCount;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -127,15 +128,22 @@ public class GroupMembership implements Ownership {
         if (groupMetadata == null || groupMetadata.generationId() < 0) {
             return;
         }
-        for (Map.Entry<MetricName, ? extends Metric> metric : member.metrics().entrySet()) {
-            if ("last-heartbeat-seconds-ago".equals(metric.getKey().name())
-                    && metric.getValue().metricValue() instanceof Number seconds && seconds.doubleValue() >= 0) {
-                // Right after joining no heartbeat was sent yet and the metric counts from the epoch.
-                double ago = seconds.doubleValue() > 1e6 ? 0 : seconds.doubleValue();
-                lastContact = Instant.now().minusMillis((long) (ago * 1000));
-                return;
-            }
+        Metric heartbeat = heartbeatMetric(member);
+        if (heartbeat != null && heartbeat.metricValue() instanceof Number seconds && seconds.doubleValue() >= 0) {
+            // Right after joining no heartbeat was sent yet and the metric counts from the epoch.
+            double ago = seconds.doubleValue() > 1e6 ? 0 : seconds.doubleValue();
+            lastContact = Instant.now().minusMillis((long) (ago * 1000));
         }
+    }
+
+    /** Looked up once per member: the member keeps the same metric object, and this runs after every poll. */
+    private Metric heartbeatMetric(KafkaConsumer<String, byte[]> member) {
+        if (heartbeatMetric == null) {
+            heartbeatMetric = member.metrics().entrySet().stream()
+                    .filter(metric -> "last-heartbeat-seconds-ago".equals(metric.getKey().name()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        return heartbeatMetric;
     }
 
     private void run(OwnershipListener listener) {
@@ -143,6 +151,7 @@ public class GroupMembership implements Ownership {
             KafkaConsumer<String, byte[]> member = clients.groupMember(memberName);
             try {
                 consumer = member;
+                heartbeatMetric = null;
                 member.subscribe(List.of(stateTopic), new Rebalance(member, listener));
                 LOG.infof("Joining consumer group %s on %s as %s", clients.config().groupId(), stateTopic,
                         memberName);
