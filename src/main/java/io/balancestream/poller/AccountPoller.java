@@ -15,6 +15,7 @@ import io.balancestream.balance.ChangeDetector;
 import io.balancestream.balance.InvalidSummaryException;
 import io.balancestream.balance.InvoiceSummaryParser;
 import io.balancestream.balance.Observation;
+import io.balancestream.balance.PublishedState;
 import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.PublishException;
 import io.balancestream.event.TransactionalPublisher;
@@ -69,6 +70,12 @@ final class AccountPoller {
      */
     private String lastBody;
     private Observation lastObservation;
+    /**
+     * The state and observation the last comparison found equal: while neither object is replaced (a new body, a
+     * publish or a recovery replaces them) the next poll has nothing to compare. Only the poll loop touches them.
+     */
+    private PublishedState unchangedState;
+    private Observation unchangedObservation;
 
     AccountPoller(PartnerCenterClient client, PollingContext context, AccountStatus status) {
         this.client = client;
@@ -131,9 +138,14 @@ final class AccountPoller {
                     + (client.account().multiCurrency() ? "InvoiceSummaries" : "InvoiceSummary") + ": "
                     + e.getMessage());
         }
-        List<BalanceTransition> transitions = DETECTOR.detect(
-                unpublished.newestState(context.baselines().lastPublished(accountId()).orElse(null)), current);
+        PublishedState newest = unpublished.newestState(context.baselines().lastPublished(accountId()).orElse(null));
+        if (newest != null && newest == unchangedState && current == unchangedObservation) {
+            return PollOutcome.of(PollOutcome.UNCHANGED); // the very objects last found equal: nothing to compare
+        }
+        List<BalanceTransition> transitions = DETECTOR.detect(newest, current);
         if (transitions.isEmpty()) {
+            unchangedState = newest;
+            unchangedObservation = current;
             return PollOutcome.of(PollOutcome.UNCHANGED);
         }
         List<UnpublishedChanges.Change> changes = new ArrayList<>(transitions.size());
