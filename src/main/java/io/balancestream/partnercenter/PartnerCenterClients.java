@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PartnerCenterClients {
 
-    static final int POOL_CLEANER_PERIOD_MS = 15_000;
+    private static final int POOL_CLEANER_PERIOD_MS = 15_000;
 
     private final OidcClients oidcClients;
     private final BalanceStreamConfig config;
