@@ -57,6 +57,20 @@ class GracefulStopIT {
         }
     }
 
+    @Test
+    void aStopWithKafkaUpClosesTheProducerWithoutAnError() throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(Files.createTempDirectory("stop-kafka"), 0)) {
+            Map<String, String> settings = ServiceSettings.of(broker.bootstrapServers(), "stop-clean.balance-changed",
+                    "stop-clean", List.of("solo"), account -> "gs-clean");
+            try (ServiceProcess service = new ServiceProcess(settings, WORK.resolve("clean.log")).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Published event 1"));
+                assertStopsInTime(service);
+                // The stop interrupts the publisher's wait for work, not the close of its producer.
+                assertThat(service.log()).doesNotContain("Interrupted while joining").doesNotContain("\"ERROR\"");
+            }
+        }
+    }
+
     private static void assertStopsInTime(ServiceProcess service) {
         Instant stopping = Instant.now();
         service.stop();
