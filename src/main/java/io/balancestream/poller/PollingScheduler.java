@@ -22,6 +22,7 @@ import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicSetup;
+import io.balancestream.observability.Tracing;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.OwnershipListener;
@@ -30,13 +31,14 @@ import io.balancestream.partnercenter.PartnerCenterClients;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.balancestream.state.StateRecovery;
-import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
 
 /**
  * Runs one independent polling loop per account this instance owns. At startup it checks the topics and joins the
@@ -68,14 +70,14 @@ public class PollingScheduler implements OwnershipListener {
     @Inject
     PollingScheduler(PartnerAccounts accounts, PartnerCenterClients clients, KafkaClients kafka, TopicSetup topics,
             GroupMembership membership, TransactionalPublisher publisher, Baselines baselines, StateRecovery recovery,
-            BalanceStreamConfig config, PollMetrics metrics, Tracer tracer) {
+            BalanceStreamConfig config, PollMetrics metrics, Tracing tracing) {
         this.accounts = accounts;
         this.clients = clients;
         this.kafka = kafka;
         this.topics = topics;
         this.membership = membership;
         this.config = config;
-        this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracer,
+        this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracing.tracer(),
                 Clock.systemUTC(), config.credentialsKey());
     }
 
@@ -219,6 +221,7 @@ public class PollingScheduler implements OwnershipListener {
                 })
                 .onItem().transformToMulti(poller -> Uni.createFrom()
                         .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
+                        .runSubscriptionOn(PollingScheduler::onNewContext)
                         // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
                         .onFailure().recoverWithItem(failure -> unexpected(account, failure))
                         .chain(outcome -> {
@@ -232,6 +235,20 @@ public class PollingScheduler implements OwnershipListener {
         Cancellable previous = loops.put(account.accountId(), loop);
         if (previous != null) {
             previous.cancel();
+        }
+    }
+
+    /**
+     * Starts a poll on a Vert.x context of its own. Each REST client call nests its context in the caller's and keeps
+     * a reference to it (Quarkus 3.33, quarkusio/quarkus#54639); a loop that went on from the previous call's context
+     * would chain every poll's context, with its locals and spans, for as long as it runs.
+     */
+    private static void onNewContext(Runnable poll) {
+        Context fresh = VertxContext.createNewDuplicatedContext(); // null on a thread without a Vert.x context
+        if (fresh == null) {
+            poll.run();
+        } else {
+            fresh.runOnContext(ignored -> poll.run());
         }
     }
 
