@@ -43,6 +43,7 @@ import io.balancestream.event.PublishException.Outcome;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.KafkaFutures;
+import io.balancestream.observability.Tracing;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.Ownership;
@@ -105,8 +106,8 @@ public class TransactionalPublisher {
 
     @Inject
     TransactionalPublisher(KafkaClients clients, GroupMembership membership, OpenTelemetry telemetry,
-            Tracer tracer) {
-        this(clients, membership, membership.memberName(), telemetry, tracer);
+            Tracing tracing) {
+        this(clients, membership, membership.memberName(), telemetry, tracing.tracer());
     }
 
     public TransactionalPublisher(KafkaClients clients, Ownership membership, String memberName,
