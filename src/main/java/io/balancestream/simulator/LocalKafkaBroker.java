@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,7 +25,8 @@ import org.apache.kafka.common.Uuid;
  * A real single-node Apache Kafka broker (KRaft, broker and controller in one) in its own JVM, run from the Kafka
  * jars on Maven Central: the Docker-free Kafka of dev mode and of the tests. The classpath comes from
  * {@code target/kafka-broker.classpath}, which the build writes (maven-dependency-plugin, test scope).
- * Its data directory survives a stop, so a restarted broker still has every event.
+ * Its data directory survives a stop, so a restarted broker still has every event; a temporary broker's directory
+ * (tests) is deleted when the broker is closed.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
@@ -36,6 +40,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final String voters;
     private final String clusterId;
     private final int replicationFactor;
+    private boolean temporary;
     private Process process;
 
     private LocalKafkaBroker(Path directory, int nodeId, int port, int controllerPort, String voters,
@@ -59,11 +64,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    /** A broker in a new temporary directory, deleted by {@link #close()}: nothing stays behind a test run. */
+    public static LocalKafkaBroker startTemporary(String name) {
+        LocalKafkaBroker broker = start(temporaryDirectory(name), 0);
+        broker.temporary = true;
+        return broker;
+    }
+
+    /** A cluster ({@link #startCluster}) with a new temporary directory per node, deleted when the node is closed. */
+    public static List<LocalKafkaBroker> startTemporaryCluster(String name, int size) {
+        List<LocalKafkaBroker> nodes = startCluster(id -> temporaryDirectory(name + "-node" + id), size);
+        nodes.forEach(node -> node.temporary = true);
+        return nodes;
+    }
+
     /**
      * A cluster of {@code size} nodes, each broker and controller, all voters of one KRaft quorum, internal topics
      * replicated to every node (min.insync.replicas 2). Started together: a quorum needs a majority to come up.
      */
-    public static List<LocalKafkaBroker> startCluster(Path directory, int size) {
+    private static List<LocalKafkaBroker> startCluster(IntFunction<Path> directoryOfNode, int size) {
         List<Integer> controllerPorts = new ArrayList<>();
         StringBuilder voters = new StringBuilder();
         for (int id = 1; id <= size; id++) {
@@ -74,7 +93,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         String clusterId = Uuid.randomUuid().toString();
         List<LocalKafkaBroker> nodes = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
-            LocalKafkaBroker node = new LocalKafkaBroker(directory.resolve("node-" + id).toAbsolutePath(), id,
+            LocalKafkaBroker node = new LocalKafkaBroker(directoryOfNode.apply(id).toAbsolutePath(), id,
                     freePort(), controllerPorts.get(id - 1), voters.toString(), clusterId, size);
             node.format();
             node.launch();
@@ -139,9 +158,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Stops the broker; a temporary one is killed instead (its data is thrown away) and its directory deleted. */
     @Override
-    public void close() {
-        stop();
+    public synchronized void close() {
+        if (!temporary) {
+            stop();
+            return;
+        }
+        kill();
+        try (Stream<Path> tree = Files.walk(directory)) {
+            tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + directory, e);
+        }
+    }
+
+    private static Path temporaryDirectory(String name) {
+        try {
+            return Files.createTempDirectory(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void format() {

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,13 +61,13 @@ class FaultToleranceIT {
             service.close();
         }
         if (broker != null) {
-            broker.kill();
+            broker.close();
         }
     }
 
     @Test
-    void topicHoldsExactlyTheExpectedTransitions() throws IOException {
-        broker = LocalKafkaBroker.start(Files.createTempDirectory("fault-test-kafka"), 0);
+    void topicHoldsExactlyTheExpectedTransitions() {
+        broker = LocalKafkaBroker.startTemporary("fault-test-kafka");
         service = new ServiceProcess(serviceSettings(), WORK.resolve("service.log")).start();
         ACCOUNTS.forEach(account -> expected.computeIfAbsent(account, a -> new ArrayList<>()).add(SAMPLE_BALANCE));
         awaitExpectedEvents("first observations");

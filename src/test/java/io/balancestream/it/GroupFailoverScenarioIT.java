@@ -47,7 +47,7 @@ class GroupFailoverScenarioIT {
     void tearDown() {
         services.forEach(ServiceProcess::close);
         if (broker != null) {
-            broker.kill();
+            broker.close();
         }
     }
 
@@ -67,7 +67,7 @@ class GroupFailoverScenarioIT {
 
     @Test
     void everyAccountKeepsOneGapFreeHistoryThroughKillsPausesAndNewInstances() throws IOException {
-        broker = LocalKafkaBroker.start(Files.createTempDirectory("failover-kafka"), 0);
+        broker = LocalKafkaBroker.startTemporary("failover-kafka");
         ServiceProcess first = startInstance(1);
         ServiceProcess second = startInstance(2);
         startInstance(3);

@@ -1,8 +1,5 @@
 package io.balancestream.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Map;
 
 import org.testcontainers.DockerClientFactory;
@@ -33,11 +30,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             container.start();
             bootstrapServers = container.getBootstrapServers();
         } else {
-            try {
-                localBroker = LocalKafkaBroker.start(Files.createTempDirectory("balance-stream-kafka"), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            localBroker = LocalKafkaBroker.startTemporary("balance-stream-kafka");
             current = localBroker;
             bootstrapServers = localBroker.bootstrapServers();
         }
@@ -50,7 +43,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             container.stop();
         }
         if (localBroker != null) {
-            localBroker.stop();
+            localBroker.close();
             current = null;
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ class ReplicatedClusterScenarioIT {
     @AfterEach
     void tearDown() {
         services.forEach(ServiceProcess::close);
-        cluster.forEach(LocalKafkaBroker::kill);
+        cluster.forEach(LocalKafkaBroker::close);
     }
 
     private String bootstrap() {
@@ -65,7 +64,7 @@ class ReplicatedClusterScenarioIT {
 
     @Test
     void nothingLostNothingTwiceWhenALeaderAndAnInstanceDie() throws Exception {
-        cluster = LocalKafkaBroker.startCluster(Files.createTempDirectory("replicated-kafka"), 3);
+        cluster = LocalKafkaBroker.startTemporaryCluster("replicated-kafka", 3);
         ServiceProcess first = startInstance(1);
         startInstance(2);
         await("first observations").atMost(STEP).pollInterval(Duration.ofSeconds(1))

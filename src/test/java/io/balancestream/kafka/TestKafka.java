@@ -1,8 +1,5 @@
 package io.balancestream.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,11 +70,7 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
     }
 
     private static LocalKafkaBroker startBroker() {
-        try {
-            return LocalKafkaBroker.start(Files.createTempDirectory("unit-kafka"), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalKafkaBroker.startTemporary("unit-kafka");
     }
 
     @Override
@@ -119,6 +112,6 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
 
     @Override
     public void close() {
-        broker.kill();
+        broker.close();
     }
 }
