@@ -115,8 +115,18 @@ public interface BalanceStreamConfig {
         @WithDefault("10s")
         Duration sessionTimeout();
 
+        /**
+         * Verified invoice-ready callbacks handed from the instance that received them to the one that polls the
+         * account (one partition, kept an hour). Default: topic + ".webhooks"; created only when a webhook is enabled.
+         */
+        Optional<String> webhookTopic();
+
         default String stateTopicName() {
             return stateTopic().orElse(topic() + ".state");
+        }
+
+        default String webhookTopicName() {
+            return webhookTopic().orElse(topic() + ".webhooks");
         }
     }
 

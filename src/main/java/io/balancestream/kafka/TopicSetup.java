@@ -24,8 +24,9 @@ import io.balancestream.config.BalanceStreamConfig;
 
 /**
  * The topics the service relies on, checked before it joins the group: created when missing (partitions,
- * replication factor and min.insync.replicas from {@code balance-stream.kafka.*}, the state topic compacted), and
- * refused when the state topic exists but would delete state (not compacted).
+ * replication factor and min.insync.replicas from {@code balance-stream.kafka.*}, the state topic compacted, the
+ * webhook topic with one partition and an hour's retention), and refused when the state topic exists but would delete
+ * state (not compacted).
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -52,10 +53,11 @@ public class TopicSetup {
     }
 
     /**
+     * @param webhooks an account takes Partner Center's callbacks: the webhook topic is needed too
      * @throws UnsafeTopicException when the state topic is not compacted
      * @throws KafkaException       when Kafka cannot be reached or refuses (retry later)
      */
-    public void ensureTopics() {
+    public void ensureTopics(boolean webhooks) {
         String events = config.topic();
         String state = config.stateTopicName();
         try (Admin admin = clients.admin()) {
@@ -73,6 +75,14 @@ public class TopicSetup {
                         TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
                         TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1")));
+            }
+            String callbacks = config.webhookTopicName();
+            if (webhooks && !existing.contains(callbacks)) {
+                // A forwarded callback only matters for the next few seconds; one partition keeps every instance's
+                // reader simple, and a callback per invoice is little traffic.
+                missing.add(new NewTopic(callbacks, java.util.Optional.of(1), config.replicationFactor())
+                        .configs(withMinInsyncReplicas(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                                Long.toString(Duration.ofHours(1).toMillis())))));
             }
             boolean createdState = false;
             for (NewTopic topic : missing) {
@@ -107,11 +117,15 @@ public class TopicSetup {
     }
 
     private NewTopic newTopic(String name, Map<String, String> configs) {
+        return new NewTopic(name, java.util.Optional.of(config.partitions()), config.replicationFactor())
+                .configs(withMinInsyncReplicas(configs));
+    }
+
+    private Map<String, String> withMinInsyncReplicas(Map<String, String> configs) {
         Map<String, String> all = new HashMap<>(configs);
         config.minInsyncReplicas().ifPresent(isr -> all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                 Integer.toString(isr)));
-        return new NewTopic(name, java.util.Optional.of(config.partitions()), config.replicationFactor())
-                .configs(all);
+        return all;
     }
 
     private void checkStateTopic(Admin admin, String state) {

@@ -98,7 +98,7 @@ public class PollingScheduler implements OwnershipListener {
                 config.kafka().groupId());
         setup = Uni.createFrom().item(() -> {
             try {
-                topics.ensureTopics();
+                topics.ensureTopics(accounts.all().stream().anyMatch(account -> account.webhook().enabled()));
                 return true;
             } catch (RuntimeException e) {
                 if (!running) {

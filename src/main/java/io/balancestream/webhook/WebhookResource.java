@@ -20,7 +20,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Partner Center's callbacks, one URL per account (the payload names no tenant). Only a callback whose signature
- * verifies does anything: a verified invoice-ready makes the account poll now; test-created is acknowledged and
+ * verifies does anything: a verified invoice-ready makes the account poll now (on the instance that polls it, through
+ * {@link ForwardedCallbacks} when the load balancer picked another); test-created is acknowledged and
  * logged; any other event is acknowledged and ignored. Everything else gets 401 and triggers nothing; every callback
  * is counted by outcome, and a rejected one is logged in one line, without its body.
  */
@@ -34,14 +35,16 @@ public class WebhookResource {
     private final PartnerAccounts accounts;
     private final CallbackVerifier verifier;
     private final PollingScheduler scheduler;
+    private final ForwardedCallbacks forwarded;
     private final MeterRegistry registry;
 
     @Inject
     WebhookResource(PartnerAccounts accounts, CallbackVerifier verifier, PollingScheduler scheduler,
-            MeterRegistry registry) {
+            ForwardedCallbacks forwarded, MeterRegistry registry) {
         this.accounts = accounts;
         this.verifier = verifier;
         this.scheduler = scheduler;
+        this.forwarded = forwarded;
         this.registry = registry;
     }
 
@@ -58,7 +61,7 @@ public class WebhookResource {
                     "body longer than " + MAX_BODY_BYTES + " bytes"), Response.Status.REQUEST_ENTITY_TOO_LARGE));
         }
         return Uni.createFrom().completionStage(() -> verifier.verify(headers::getHeaderString, body))
-                .map(verified -> accept(accountId, body))
+                .chain(verified -> accept(accountId, body))
                 .onFailure().recoverWithItem(failure -> {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                     if (cause instanceof CallbackRejectedException rejection) {
@@ -70,7 +73,7 @@ public class WebhookResource {
                 });
     }
 
-    private Response accept(String accountId, byte[] body) {
+    private Uni<Response> accept(String accountId, byte[] body) {
         CallbackEvent event;
         try {
             event = CallbackEvent.parse(body);
@@ -78,26 +81,21 @@ public class WebhookResource {
             // Signed by Partner Center, yet unreadable: nothing to act on, and no point in a redelivery.
             LOG.warnf("Signed callback for account %s ignored: %s", accountId, e.getMessage());
             count(accountId, "unreadable");
-            return Response.ok().build();
+            return ok();
         }
         if (event.is(CallbackEvent.TEST_CREATED)) {
             LOG.infof("Partner Center's test-created callback for account %s arrived and verified", accountId);
             count(accountId, "test_created");
-            return Response.ok().build();
+            return ok();
         }
         if (!event.is(CallbackEvent.INVOICE_READY)) {
             LOG.debugf("Callback %s for account %s ignored", event.eventName(), accountId);
             count(accountId, "ignored");
-            return Response.ok().build();
+            return ok();
         }
         PushedPoll pushed = scheduler.push(accountId);
         if (pushed == PushedPoll.NOT_OWNED) {
-            // Partner Center delivers a callback up to 10 times: a later attempt may reach the owner; the
-            // scheduled poll catches the invoice anyway.
-            LOG.infof("invoice-ready for account %s reached an instance that does not poll it; asking for a "
-                    + "redelivery", accountId);
-            count(accountId, "not_owned");
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5").build();
+            return forward(accountId, event);
         }
         if (pushed == PushedPoll.COALESCED) {
             LOG.debugf("invoice-ready for account %s (%s): its poll is already asked for", accountId,
@@ -108,7 +106,29 @@ public class WebhookResource {
                     pushed == PushedPoll.WOKE ? "now" : "as soon as allowed (after the running poll or Partner Center's Retry-After)");
             count(accountId, "invoice_ready");
         }
-        return Response.ok().build();
+        return ok();
+    }
+
+    /** Another instance polls the account (or none yet): the callback goes to it through Kafka. */
+    private Uni<Response> forward(String accountId, CallbackEvent event) {
+        return forwarded.forward(accountId, event.resourceUri())
+                .map(sent -> {
+                    LOG.infof("invoice-ready for account %s (%s) reached an instance that does not poll it; "
+                            + "forwarded to the one that does", accountId, event.resourceUri());
+                    count(accountId, "forwarded");
+                    return Response.ok().build();
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    // Partner Center delivers a callback up to 10 times; the scheduled poll catches the invoice anyway.
+                    LOG.warnf("invoice-ready for account %s reached an instance that does not poll it and could not "
+                            + "be forwarded (%s); asking for a redelivery", accountId, failure.toString());
+                    count(accountId, "not_owned");
+                    return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5").build();
+                });
+    }
+
+    private static Uni<Response> ok() {
+        return Uni.createFrom().item(Response.ok().build());
     }
 
     private Response rejected(String accountId, CallbackRejectedException rejection, Response.Status status) {

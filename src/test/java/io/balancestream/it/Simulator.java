@@ -31,8 +31,17 @@ final class Simulator {
     }
 
     static Callbacks sendInvoiceReady(String tenant, int count, boolean tamper) {
-        var answer = given().queryParam("count", count).queryParam("tamper", tamper)
-                .post("/simulator/{tenant}/control/invoice-ready", tenant).then().statusCode(200).extract().jsonPath();
+        return sendInvoiceReady(tenant, count, tamper, null);
+    }
+
+    /** @param url where to send them instead of the registered URL (a given instance), or null */
+    static Callbacks sendInvoiceReady(String tenant, int count, boolean tamper, String url) {
+        var request = given().queryParam("count", count).queryParam("tamper", tamper);
+        if (url != null) {
+            request = request.queryParam("url", url);
+        }
+        var answer = request.post("/simulator/{tenant}/control/invoice-ready", tenant).then().statusCode(200)
+                .extract().jsonPath();
         return new Callbacks(answer.getList("statuses", Integer.class), answer.getLong("sentAt"));
     }
 

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.ChangeKind;
 import io.balancestream.events.PollTrigger;
+import io.balancestream.ownership.AccountPartitions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Partner Center's signed invoice-ready callback, end to end: the packaged service polls every 10 minutes, registers
  * its callback URL with the simulator at startup, and a signed callback from the simulator (its certificate fetched
- * over HTTPS and checked against the simulator's test CA) brings the new balance to the topic within seconds.
+ * over HTTPS and checked against the simulator's test CA) brings the new balance to the topic within seconds, also
+ * when the load balancer hands it to an instance that does not poll the account.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
@@ -95,6 +97,54 @@ class WebhookIT {
             assertThat(events(kafka, topic)).hasSize(12);
             assertThat(events(kafka, topic).get(11).getCurrent().getBalanceAmount())
                     .isEqualByComparingTo(new BigDecimal("2000.00"));
+        }
+    }
+
+    @Test
+    void aCallbackThatReachesAnInstanceWhichDoesNotPollTheAccountIsForwardedToTheOneThatDoes() {
+        String run = "webhook-fwd-" + UUID.randomUUID().toString().substring(0, 6);
+        String topic = run + ".balance-changed";
+        String tenant = "wh-" + run;
+        String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        List<ServiceProcess> instances = new ArrayList<>();
+        List<String> callbackUrls = new ArrayList<>();
+        try {
+            for (int n = 1; n <= 2; n++) {
+                Map<String, String> settings = ServiceSettings.scenario(kafka, topic, run, List.of("acme"),
+                        account -> tenant, "10m");
+                settings.put("balance-stream.accounts.acme.webhook.enabled", "true");
+                settings.put("balance-stream.webhook.certificate-hosts", "localhost");
+                settings.put("balance-stream.webhook.trust-store", CA.toAbsolutePath().toString());
+                settings.put("balance-stream.webhook.min-poll-interval", MIN_POLL_INTERVAL.toMillis() + "ms");
+                instances.add(new ServiceProcess(settings, Path.of("target", "webhook-it", run + "-" + n + ".log"))
+                        .start());
+                callbackUrls.add("http://localhost:" + settings.get("quarkus.http.port")
+                        + "/partner-center/webhooks/acme");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> events(kafka, topic).size() == 1);
+            await("the two instances share the partitions").atMost(Duration.ofSeconds(60)).until(() -> instances
+                    .stream().mapToInt(instance -> InstanceHealth.ownedPartitions(instance).size()).sum() == 6
+                    && instances.stream().noneMatch(instance -> InstanceHealth.ownedPartitions(instance).isEmpty()));
+            String partition = Integer.toString(AccountPartitions.partitionOf("acme", 6));
+            ServiceProcess owner = instances.stream()
+                    .filter(instance -> InstanceHealth.ownedPartitions(instance).contains(partition)).findFirst()
+                    .orElseThrow();
+            int otherIndex = instances.get(0) == owner ? 1 : 0;
+            ServiceProcess other = instances.get(otherIndex);
+
+            Simulator.setBalance(tenant, "3000.33");
+            Simulator.Callbacks callback = Simulator.sendInvoiceReady(tenant, 1, false,
+                    callbackUrls.get(otherIndex));
+            assertThat(callback.statuses()).as("answered once Kafka has it").containsExactly(200);
+            await("the owner polls at once").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> events(kafka, topic).size() == 2);
+            BalanceChanged event = events(kafka, topic).get(1);
+            assertThat(event.getTrigger()).isEqualTo(PollTrigger.WEBHOOK);
+            assertThat(event.getCurrent().getBalanceAmount()).isEqualByComparingTo(new BigDecimal("3000.33"));
+            assertThat(other.log()).contains("forwarded to the one that does");
+            assertThat(owner.log()).contains("invoice-ready for account acme", "forwarded by another instance");
+        } finally {
+            instances.forEach(ServiceProcess::close);
         }
     }
 

@@ -39,6 +39,11 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
         }
 
         @Override
+        public Optional<String> webhookTopic() {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<Short> replicationFactor() {
             return Optional.empty();
         }
@@ -101,12 +106,12 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
         return broker.bootstrapServers();
     }
 
-    /** Clients for these settings, with topics created as the service creates them. */
+    /** Clients for these settings, with topics created as the service creates them (the webhook topic included). */
     public KafkaClients clients(Settings settings) {
         KafkaClients clients = new KafkaClients(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers(), "delivery.timeout.ms", 5000, "request.timeout.ms", 2000,
                 "max.block.ms", 3000), settings);
-        new TopicSetup(clients).ensureTopics();
+        new TopicSetup(clients).ensureTopics(true);
         return clients;
     }
 
