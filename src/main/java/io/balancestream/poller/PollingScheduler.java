@@ -44,8 +44,9 @@ import io.vertx.core.Context;
  * Runs one independent polling loop per account this instance owns. At startup it checks the topics and joins the
  * consumer group; when the group gives it partitions it recovers their accounts' states and starts their loops,
  * and when the group takes partitions away it stops their loops and waits for their last transaction before the
- * group moves on. A loop polls, waits {@code poll-interval} (longer if Partner Center asked for it), and polls
- * again: polls of one account never overlap, and a slow or failing account never delays another.
+ * group moves on. A loop polls, waits {@code poll-interval} (longer if Partner Center asked for it, shorter while
+ * changes wait for Kafka), and polls again: polls of one account never overlap, and a slow or failing account never
+ * delays another.
  */
 @ApplicationScoped
 public class PollingScheduler implements OwnershipListener {
@@ -219,17 +220,21 @@ public class PollingScheduler implements OwnershipListener {
                     context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })
-                .onItem().transformToMulti(poller -> Uni.createFrom()
-                        .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
-                        .runSubscriptionOn(PollingScheduler::onNewContext)
-                        // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
-                        .onFailure().recoverWithItem(failure -> unexpected(account, failure))
-                        .chain(outcome -> {
-                            Duration delay = nextDelay(outcome);
-                            status.nextPollDue(context.clock().instant().plus(delay));
-                            return wakeup.waitAfterPoll(delay, outcome.waitAtLeast().isPresent());
-                        })
-                        .repeat().indefinitely())
+                .onItem().transformToMulti(poller -> {
+                    PublishRetryDelay publishRetry = new PublishRetryDelay();
+                    return Uni.createFrom()
+                            .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
+                            .runSubscriptionOn(PollingScheduler::onNewContext)
+                            // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
+                            .onFailure().recoverWithItem(failure -> unexpected(account, failure))
+                            .chain(outcome -> {
+                                Duration delay = nextDelay(outcome, publishRetry.after(
+                                        poller.unpublishedChanges() > 0, config.pollInterval()));
+                                status.nextPollDue(context.clock().instant().plus(delay));
+                                return wakeup.waitAfterPoll(delay, outcome.waitAtLeast().isPresent());
+                            })
+                            .repeat().indefinitely();
+                })
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.errorf(failure, "Polling loop of account %s stopped", account.accountId()));
         Cancellable previous = loops.put(account.accountId(), loop);
@@ -271,10 +276,9 @@ public class PollingScheduler implements OwnershipListener {
         return PollOutcome.of("unexpected");
     }
 
-    /** The poll interval, or longer when Partner Center asked for a pause (already capped by max-retry-after). */
-    private Duration nextDelay(PollOutcome outcome) {
-        Duration interval = config.pollInterval();
-        return outcome.waitAtLeast().filter(wait -> wait.compareTo(interval) > 0).orElse(interval);
+    /** The planned wait, or longer when Partner Center asked for a pause (already capped by max-retry-after). */
+    private static Duration nextDelay(PollOutcome outcome, Duration planned) {
+        return outcome.waitAtLeast().filter(wait -> wait.compareTo(planned) > 0).orElse(planned);
     }
 
     List<String> ownedAccounts() {
