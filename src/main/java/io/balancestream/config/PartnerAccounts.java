@@ -92,6 +92,11 @@ public class PartnerAccounts {
         return accounts;
     }
 
+    /** The accounts that take Partner Center's callbacks ({@code webhook.enabled}). */
+    public List<PartnerAccount> withWebhook() {
+        return accounts.stream().filter(account -> account.webhook().enabled()).toList();
+    }
+
     public List<String> ids() {
         return accounts.stream().map(PartnerAccount::accountId).toList();
     }

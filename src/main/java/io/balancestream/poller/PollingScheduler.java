@@ -99,7 +99,7 @@ public class PollingScheduler implements OwnershipListener {
                 config.kafka().groupId());
         setup = Uni.createFrom().item(() -> {
             try {
-                topics.ensureTopics(accounts.all().stream().anyMatch(account -> account.webhook().enabled()));
+                topics.ensureTopics(!accounts.withWebhook().isEmpty());
                 return true;
             } catch (RuntimeException e) {
                 if (!running) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +55,8 @@ public class ForwardedCallbacks implements AutoCloseable {
     private final Function<String, PushedPoll> push;
     private final boolean enabled;
     private final String clientId = "balance-stream-webhooks-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Counted down by {@link #close()}: ends a pause between attempts at once. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> reader;
     private volatile boolean reading;
@@ -62,8 +66,7 @@ public class ForwardedCallbacks implements AutoCloseable {
     @Inject
     ForwardedCallbacks(KafkaClients clients, PollingScheduler scheduler, PartnerAccounts accounts,
             BalanceStreamConfig config) {
-        this(clients, scheduler::push, config.pollingEnabled()
-                && accounts.all().stream().anyMatch(account -> account.webhook().enabled()));
+        this(clients, scheduler::push, config.pollingEnabled() && !accounts.withWebhook().isEmpty());
     }
 
     /** @param push what a forwarded callback does here: {@link PollingScheduler#push} in the service */
@@ -139,12 +142,12 @@ public class ForwardedCallbacks implements AutoCloseable {
             sender = producer;
             producer = null;
         }
+        closed.countDown();
         KafkaConsumer<String, byte[]> consumer = reader;
         if (consumer != null) {
             consumer.wakeup();
         }
         if (current != null) {
-            current.interrupt(); // ends a pause between attempts
             try {
                 current.join(RETRY.toMillis());
             } catch (InterruptedException e) {
@@ -216,7 +219,7 @@ public class ForwardedCallbacks implements AutoCloseable {
 
     private void pause() {
         try {
-            Thread.sleep(RETRY.toMillis());
+            closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -47,7 +47,7 @@ public class WebhookRegistrations {
         if (!config.pollingEnabled()) {
             return;
         }
-        List<PartnerAccount> enabled = accounts.all().stream().filter(account -> account.webhook().enabled()).toList();
+        List<PartnerAccount> enabled = accounts.withWebhook();
         if (enabled.isEmpty()) {
             return;
         }
