@@ -50,6 +50,7 @@ public final class SettingsValidator {
             errors.add("balance-stream.kafka.session-timeout must be at least 1s, was "
                     + config.kafka().sessionTimeout());
         }
+        topicsDiffer(errors, config.kafka());
         for (String legacy : LegacyChannelSettings.unsupported()) {
             errors.add(legacy + " is no longer read (the SmallRye channel balance-changed is gone): Kafka client "
                     + "settings go under kafka.* (for instance kafka.apicurio.registry.url), the service's own under "
@@ -57,6 +58,21 @@ public final class SettingsValidator {
         }
         if (!errors.isEmpty()) {
             throw new IllegalStateException("Invalid balance-stream configuration: " + String.join("; ", errors));
+        }
+    }
+
+    /** Each topic has one kind of record: events, states, forwarded callbacks. */
+    private static void topicsDiffer(List<String> errors, BalanceStreamConfig.Kafka kafka) {
+        String events = kafka.topic();
+        String state = kafka.stateTopicName();
+        String webhooks = kafka.webhookTopicName();
+        if (state.equals(events)) {
+            errors.add("balance-stream.kafka.state-topic must differ from balance-stream.kafka.topic (both " + events
+                    + "): state records would reach the consumers of the events");
+        }
+        if (webhooks.equals(events) || webhooks.equals(state)) {
+            errors.add("balance-stream.kafka.webhook-topic must differ from balance-stream.kafka.topic and "
+                    + "balance-stream.kafka.state-topic, was " + webhooks);
         }
     }
 

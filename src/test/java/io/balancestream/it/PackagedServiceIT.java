@@ -64,6 +64,17 @@ class PackagedServiceIT {
     }
 
     @Test
+    void topicsThatWouldMixEventsStatesAndCallbacksStopStartupNamingTheKeys() {
+        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
+        settings.put("balance-stream.kafka.topic", "billing.balances");
+        settings.put("balance-stream.kafka.state-topic", "billing.balances");
+        settings.put("balance-stream.kafka.webhook-topic", "billing.balances");
+        assertRefusesToStart(settings, "same-topics.log",
+                "balance-stream.kafka.state-topic must differ from balance-stream.kafka.topic",
+                "balance-stream.kafka.webhook-topic must differ");
+    }
+
+    @Test
     void plainHttpToANonLoopbackHostStopsStartupNamingTheKey() {
         Map<String, String> settings = settings(LocalKafkaBroker.freePort());
         settings.put("balance-stream.accounts.acme.token-url", "http://login.example.com/token");
