@@ -42,6 +42,13 @@ public interface BalanceStreamConfig {
     @WithDefault("5m")
     Duration pollInterval();
 
+    /**
+     * First polls (token request, fetch, first publish) running at once when the group hands over many accounts;
+     * the others wait their turn.
+     */
+    @WithDefault("32")
+    int firstPollConcurrency();
+
     /** Sent as MS-PartnerCenter-Application so Microsoft can tell which application calls. */
     @WithDefault("balance-stream")
     String applicationName();

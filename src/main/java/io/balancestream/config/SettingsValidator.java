@@ -43,6 +43,10 @@ public final class SettingsValidator {
         if (http.maxAttempts() < 1) {
             errors.add("balance-stream.http.max-attempts must be at least 1, was " + http.maxAttempts());
         }
+        if (config.firstPollConcurrency() < 1) {
+            errors.add("balance-stream.first-poll-concurrency must be at least 1, was "
+                    + config.firstPollConcurrency());
+        }
         if (config.kafka().partitions() < 1) {
             errors.add("balance-stream.kafka.partitions must be at least 1, was " + config.kafka().partitions());
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,9 +45,9 @@ import io.vertx.core.Context;
  * Runs one independent polling loop per account this instance owns. At startup it checks the topics and joins the
  * consumer group; when the group gives it partitions it recovers their accounts' states and starts their loops,
  * and when the group takes partitions away it stops their loops and waits for their last transaction before the
- * group moves on. A loop polls, waits {@code poll-interval} (longer if Partner Center asked for it, shorter while
- * changes wait for Kafka), and polls again: polls of one account never overlap, and a slow or failing account never
- * delays another.
+ * group moves on. The first polls of many accounts go out in a bounded wave ({@link FirstPollGate}). A loop polls,
+ * waits {@code poll-interval} (longer if Partner Center asked for it, shorter while changes wait for Kafka), and polls
+ * again: polls of one account never overlap, and a slow or failing account never delays another.
  */
 @ApplicationScoped
 public class PollingScheduler implements OwnershipListener {
@@ -62,6 +63,7 @@ public class PollingScheduler implements OwnershipListener {
     private final GroupMembership membership;
     private final BalanceStreamConfig config;
     private final PollingContext context;
+    private final FirstPollGate firstPolls;
     private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, Cancellable> loops = new ConcurrentHashMap<>();
     private final Map<String, PollWakeup> wakeups = new ConcurrentHashMap<>();
@@ -80,6 +82,8 @@ public class PollingScheduler implements OwnershipListener {
         this.config = config;
         this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracing.tracer(),
                 Clock.systemUTC(), config.credentialsKey());
+        this.firstPolls = new FirstPollGate(Math.max(1, config.firstPollConcurrency())); // checked at start
+
     }
 
     void start(@Observes StartupEvent startup) {
@@ -222,9 +226,14 @@ public class PollingScheduler implements OwnershipListener {
                 })
                 .onItem().transformToMulti(poller -> {
                     PublishRetryDelay publishRetry = new PublishRetryDelay();
+                    AtomicBoolean first = new AtomicBoolean(true);
                     return Uni.createFrom()
-                            .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
-                            .runSubscriptionOn(PollingScheduler::onNewContext)
+                            .deferred(() -> {
+                                Uni<PollOutcome> poll = Uni.createFrom()
+                                        .deferred(() -> poller.pollOnce(wakeup.pollStarts()))
+                                        .runSubscriptionOn(PollingScheduler::onNewContext);
+                                return first.getAndSet(false) ? firstPolls.through(poll) : poll;
+                            })
                             // Whatever one poll does, the loop goes on: a failure is an outcome, not an end.
                             .onFailure().recoverWithItem(failure -> unexpected(account, failure))
                             .chain(outcome -> {
