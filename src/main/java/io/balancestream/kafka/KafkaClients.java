@@ -115,27 +115,27 @@ public class KafkaClients {
         overrides.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         overrides.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         overrides.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
-        return producer(overrides);
+        return new KafkaProducer<>(producerSettings(overrides), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A producer outside transactions, for records that are only a hint (a transactional.id in kafka.* is ignored). */
     public KafkaProducer<String, byte[]> producer(String clientId) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        overrides.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, null);
-        return producer(overrides);
+        Map<String, Object> producer = producerSettings(overrides);
+        producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        return new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Every producer: acknowledged by all in-sync replicas, idempotent, bounded waits unless kafka.* says otherwise. */
-    private KafkaProducer<String, byte[]> producer(Map<String, Object> overrides) {
+    private Map<String, Object> producerSettings(Map<String, Object> overrides) {
         overrides.put(ProducerConfig.ACKS_CONFIG, "all");
         overrides.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Map<String, Object> producer = only(ProducerConfig.configNames(), overrides);
-        producer.values().removeIf(java.util.Objects::isNull);
         producer.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         producer.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         producer.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
+        return producer;
     }
 
     /** The configured event serializer, configured with the same settings (registry URL and the like). */

@@ -24,8 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class PublishRetryIT {
 
-    private static final Path CA = Path.of("src", "main", "resources", "simulator", "webhook", "ca.pem");
-
     @Test
     void aChangeThatMetAnOutageIsPublishedSoonAfterKafkaIsBackNotAtTheNextPoll() {
         String tenant = "pr-retry";
@@ -33,14 +31,11 @@ class PublishRetryIT {
             Map<String, String> settings = ServiceSettings.of(broker.bootstrapServers(), "retry.balance-changed",
                     "retry", List.of("acme"), account -> tenant);
             settings.put("balance-stream.poll-interval", "10m");
-            settings.put("balance-stream.accounts.acme.webhook.enabled", "true");
-            settings.put("balance-stream.webhook.certificate-hosts", "localhost");
-            settings.put("balance-stream.webhook.trust-store", CA.toAbsolutePath().toString());
-            settings.put("balance-stream.webhook.min-poll-interval", "1s");
+            ServiceSettings.takeWebhooks(settings, "acme", Duration.ofSeconds(1));
             settings.put("kafka.delivery.timeout.ms", "5000");
             settings.put("kafka.request.timeout.ms", "3000");
             settings.put("kafka.max.block.ms", "3000");
-            String callbackUrl = "http://localhost:" + settings.get("quarkus.http.port") + "/partner-center/webhooks/acme";
+            String callbackUrl = ServiceSettings.callbackUrl(settings, "acme");
             try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "publish-retry-it",
                     "service.log")).start()) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> events(broker).size() == 1);

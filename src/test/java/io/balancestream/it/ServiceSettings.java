@@ -1,5 +1,7 @@
 package io.balancestream.it;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +27,22 @@ final class ServiceSettings {
         settings.put("balance-stream.kafka.session-timeout", "6s");
         settings.put("balance-stream.kafka.transaction-timeout", "10s");
         return settings;
+    }
+
+    /** The simulator's test CA, which signs the certificate of its webhook callbacks. */
+    private static final Path SIMULATOR_CA = Path.of("src", "main", "resources", "simulator", "webhook", "ca.pem");
+
+    /** {@code account} takes Partner Center's callbacks, signed by the simulator's test chain. */
+    static void takeWebhooks(Map<String, String> settings, String account, Duration minPollInterval) {
+        settings.put("balance-stream.accounts." + account + ".webhook.enabled", "true");
+        settings.put("balance-stream.webhook.certificate-hosts", "localhost");
+        settings.put("balance-stream.webhook.trust-store", SIMULATOR_CA.toAbsolutePath().toString());
+        settings.put("balance-stream.webhook.min-poll-interval", minPollInterval.toMillis() + "ms");
+    }
+
+    /** Where the instance with these settings takes the account's callbacks. */
+    static String callbackUrl(Map<String, String> settings, String account) {
+        return "http://localhost:" + settings.get("quarkus.http.port") + "/partner-center/webhooks/" + account;
     }
 
     /**

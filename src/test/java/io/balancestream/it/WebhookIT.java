@@ -32,7 +32,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class WebhookIT {
 
-    private static final Path CA = Path.of("src", "main", "resources", "simulator", "webhook", "ca.pem");
     private static final Duration MIN_POLL_INTERVAL = Duration.ofSeconds(1);
 
     @Test
@@ -43,12 +42,8 @@ class WebhookIT {
         String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         Map<String, String> settings = ServiceSettings.of(kafka, topic, run, List.of("acme"), account -> tenant);
         settings.put("balance-stream.poll-interval", "10m");
-        settings.put("balance-stream.accounts.acme.webhook.enabled", "true");
-        settings.put("balance-stream.accounts.acme.webhook.public-url", "http://localhost:"
-                + settings.get("quarkus.http.port") + "/partner-center/webhooks/acme");
-        settings.put("balance-stream.webhook.certificate-hosts", "localhost");
-        settings.put("balance-stream.webhook.trust-store", CA.toAbsolutePath().toString());
-        settings.put("balance-stream.webhook.min-poll-interval", MIN_POLL_INTERVAL.toMillis() + "ms");
+        ServiceSettings.takeWebhooks(settings, "acme", MIN_POLL_INTERVAL);
+        settings.put("balance-stream.accounts.acme.webhook.public-url", ServiceSettings.callbackUrl(settings, "acme"));
         try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "webhook-it", run + ".log"))
                 .start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> events(kafka, topic).size() == 1);
@@ -112,14 +107,10 @@ class WebhookIT {
             for (int n = 1; n <= 2; n++) {
                 Map<String, String> settings = ServiceSettings.scenario(kafka, topic, run, List.of("acme"),
                         account -> tenant, "10m");
-                settings.put("balance-stream.accounts.acme.webhook.enabled", "true");
-                settings.put("balance-stream.webhook.certificate-hosts", "localhost");
-                settings.put("balance-stream.webhook.trust-store", CA.toAbsolutePath().toString());
-                settings.put("balance-stream.webhook.min-poll-interval", MIN_POLL_INTERVAL.toMillis() + "ms");
+                ServiceSettings.takeWebhooks(settings, "acme", MIN_POLL_INTERVAL);
                 instances.add(new ServiceProcess(settings, Path.of("target", "webhook-it", run + "-" + n + ".log"))
                         .start());
-                callbackUrls.add("http://localhost:" + settings.get("quarkus.http.port")
-                        + "/partner-center/webhooks/acme");
+                callbackUrls.add(ServiceSettings.callbackUrl(settings, "acme"));
                 // The first instance has published before the second joins: no transaction spans the rebalance.
                 await().atMost(Duration.ofSeconds(60)).until(() -> events(kafka, topic).size() == 1);
             }
