@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.balancestream.events.PollTrigger;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * When one account polls next: at its interval, or sooner when Partner Center pushed (a verified invoice-ready).
@@ -58,6 +61,8 @@ final class PollWakeup {
 
     /**
      * The wait after a poll: {@code interval}, cut short by a push (then only as long as the rate limit needs).
+     * Whichever comes first ends it without an exception: an elapsed interval is the normal end of every wait, and a
+     * timeout operator would build two or three stack traces per poll for it (a timeout, a cancellation).
      *
      * @param throttled Partner Center asked for this pause (429): a push does not shorten it
      */
@@ -71,13 +76,18 @@ final class PollWakeup {
                 wake.complete(true);
             }
         }
-        return Uni.createFrom().completionStage(wake)
-                .ifNoItem().after(interval).recoverWithItem(false)
-                .chain(woken -> {
-                    Duration rest = woken ? restOfMinInterval() : Duration.ZERO;
-                    return rest.isZero() ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().voidItem().onItem().delayIt().by(rest);
-                });
+        long millis = Math.max(1, interval.toMillis());
+        return Uni.createFrom().<Boolean> emitter(emitter -> {
+            // Mutiny's own scheduler: in Quarkus a Vert.x timer on the poll's event loop, as ifNoItem() would use.
+            ScheduledFuture<?> elapsed = Infrastructure.getDefaultWorkerPool()
+                    .schedule(() -> emitter.complete(false), millis, TimeUnit.MILLISECONDS);
+            emitter.onTermination(() -> elapsed.cancel(false));
+            wake.thenRun(() -> emitter.complete(true)); // a second completion is ignored by the emitter
+        }).chain(woken -> {
+            Duration rest = woken ? restOfMinInterval() : Duration.ZERO;
+            return rest.isZero() ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(rest);
+        });
     }
 
     private synchronized Duration restOfMinInterval() {
