@@ -1,7 +1,12 @@
 package io.balancestream.simulator;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,7 +20,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Dev mode's Kafka: a real KRaft broker in its own JVM, data under {@code target/kafka-dev} so that restarts keep
- * the event history. Live reloads find it running and reuse it; it stops when the dev-mode JVM exits (Ctrl-C).
+ * the event history. Live reloads find it running and reuse it; it stops when the dev-mode JVM exits (Ctrl-C), after
+ * the application's Kafka clients left their groups: a broker that went first made the group member log an ERROR.
  * A Kafka already listening on the port (your own) is used as is.
  */
 @ApplicationScoped
@@ -23,6 +29,10 @@ import io.quarkus.runtime.StartupEvent;
 public class DevKafkaBroker {
 
     private static final Logger LOG = Logger.getLogger(DevKafkaBroker.class);
+    /** How long the JVM's exit waits for the application to stop before it stops the broker anyway. */
+    private static final Duration APPLICATION_STOP = Duration.ofSeconds(20);
+    /** Counted down when the running application is destroyed; a live reload starts a new one. */
+    private static final AtomicReference<CountDownLatch> APPLICATION_RUNNING = new AtomicReference<>();
 
     private final int port;
 
@@ -31,13 +41,34 @@ public class DevKafkaBroker {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup) {
+        APPLICATION_RUNNING.set(new CountDownLatch(1));
         if (LocalKafkaBroker.portOpen(port)) {
             LOG.infof("Kafka is already listening on localhost:%d: using it", port);
             return;
         }
         LOG.infof("Starting a local Apache Kafka broker (KRaft) on localhost:%d ...", port);
-        LocalKafkaBroker broker = LocalKafkaBroker.start(Path.of("target", "kafka-dev"), port);
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "stop-dev-kafka"));
+        LocalKafkaBroker broker = LocalKafkaBroker.startDetached(Path.of("target", "kafka-dev"), port);
+        // Quarkus stops the application in a shutdown hook of its own, at the same time as this one.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                APPLICATION_RUNNING.get().await(APPLICATION_STOP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            broker.stop();
+        }, "stop-dev-kafka"));
         LOG.infof("Kafka is up on %s", broker.bootstrapServers());
+    }
+
+    /**
+     * Destroyed with the application's beans: the pollers and the publisher closed their Kafka clients at the
+     * shutdown event before, the dev tail's consumer before the beans are destroyed.
+     */
+    @PreDestroy
+    void applicationStopped() {
+        CountDownLatch running = APPLICATION_RUNNING.get();
+        if (running != null) {
+            running.countDown();
+        }
     }
 }

@@ -41,6 +41,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final String clusterId;
     private final int replicationFactor;
     private boolean temporary;
+    /** Runs in a session of its own: a terminal's Ctrl-C does not reach it, whoever started it stops it. */
+    private boolean detached;
     private Process process;
 
     private LocalKafkaBroker(Path directory, int nodeId, int port, int controllerPort, String voters,
@@ -56,9 +58,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Formats {@code directory} on first use, starts the broker and waits until it serves requests. */
     public static LocalKafkaBroker start(Path directory, int port) {
+        return start(directory, port, false);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, in a session of its own where {@code setsid} exists: Ctrl-C in the terminal then
+     * reaches only the JVM that started the broker, which stops it after its own Kafka clients are done.
+     */
+    public static LocalKafkaBroker startDetached(Path directory, int port) {
+        return start(directory, port, true);
+    }
+
+    private static LocalKafkaBroker start(Path directory, int port, boolean detached) {
         int controllerPort = freePort();
         LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), 1, port == 0 ? freePort() : port,
                 controllerPort, "1@localhost:" + controllerPort, Uuid.randomUuid().toString(), 1);
+        broker.detached = detached;
         broker.format();
         broker.start();
         return broker;
@@ -130,7 +145,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private synchronized void launch() {
         writeConfig();
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
+        List<String> command = new ArrayList<>();
+        if (detached) {
+            Stream.of("/usr/bin/setsid", "/bin/setsid").filter(setsid -> Files.isExecutable(Path.of(setsid)))
+                    .findFirst().ifPresent(command::add);
+        }
+        command.addAll(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                 "-cp", readClasspath(), "kafka.Kafka", config().toString()));
         try {

@@ -3,9 +3,11 @@ package io.balancestream.webhook;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -17,11 +19,13 @@ import io.balancestream.config.PartnerAccounts;
 import io.balancestream.partnercenter.PartnerCenterClients;
 import io.balancestream.partnercenter.PartnerCenterException;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.HttpsServerStart;
 
 /**
- * At startup: checks the callback trust settings (a bad trust store stops startup, naming the key), then registers
- * each account's public callback URL with Partner Center. A registration that fails is logged and tried a few
- * times; it never stops polling, which catches every invoice anyway, only later.
+ * At startup: checks the callback trust settings (a bad trust store stops startup, naming the key); once the HTTP
+ * server listens, registers each account's public callback URL with Partner Center. A registration that fails is
+ * logged and tried a few times; it never stops polling, which catches every invoice anyway, only later.
  */
 @ApplicationScoped
 public class WebhookRegistrations {
@@ -33,6 +37,7 @@ public class WebhookRegistrations {
     private final BalanceStreamConfig config;
     /** Built only when an account takes callbacks: reading the JVM's CAs costs startup time. */
     private final Instance<SigningCertificates> certificates;
+    private final AtomicBoolean registered = new AtomicBoolean();
 
     @Inject
     WebhookRegistrations(PartnerAccounts accounts, PartnerCenterClients clients, BalanceStreamConfig config,
@@ -43,11 +48,9 @@ public class WebhookRegistrations {
         this.certificates = certificates;
     }
 
+    /** Checks the callback trust settings at startup: a bad trust store stops it, naming the key. */
     void start(@Observes StartupEvent startup) {
-        if (!config.pollingEnabled()) {
-            return;
-        }
-        List<PartnerAccount> enabled = accounts.withWebhook();
+        List<PartnerAccount> enabled = enabled();
         if (enabled.isEmpty()) {
             return;
         }
@@ -55,7 +58,29 @@ public class WebhookRegistrations {
                 + "certificates from %s, issued to O=%s, chained to %s", enabled.stream()
                         .map(PartnerAccount::accountId).toList(), config.webhook().certificateHosts(),
                 config.webhook().certificateOrganization(), certificates.get().trustDescription());
-        enabled.forEach(account -> account.webhook().publicUrl().ifPresent(url -> register(account, url)));
+    }
+
+    /**
+     * Registers the callback URLs once this instance accepts connections: Partner Center may send a test callback at
+     * once (and in dev mode the simulated Partner Center is served by this very server).
+     */
+    void listening(@ObservesAsync HttpServerStart started) {
+        registerOnce();
+    }
+
+    /** The same when the service listens only on HTTPS (no plain HTTP server, no HttpServerStart). */
+    void listening(@ObservesAsync HttpsServerStart started) {
+        registerOnce();
+    }
+
+    private void registerOnce() {
+        if (registered.compareAndSet(false, true)) {
+            enabled().forEach(account -> account.webhook().publicUrl().ifPresent(url -> register(account, url)));
+        }
+    }
+
+    private List<PartnerAccount> enabled() {
+        return config.pollingEnabled() ? accounts.withWebhook() : List.of();
     }
 
     private void register(PartnerAccount account, URI url) {
