@@ -24,9 +24,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Partner Center's signed invoice-ready callback, end to end: the packaged service polls every 10 minutes, registers
- * its callback URL with the simulator at startup, and a signed callback from the simulator (its certificate fetched
- * over HTTPS and checked against the simulator's test CA) brings the new balance to the topic within seconds, also
- * when the load balancer hands it to an instance that does not poll the account.
+ * its callback URL with the simulator at startup (and verifies the test callback it asks for), and a signed callback
+ * from the simulator (its certificate fetched over HTTPS and checked against the simulator's test CA) brings the new
+ * balance to the topic within seconds, also when the load balancer hands it to an instance that does not poll the
+ * account.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
@@ -44,12 +45,16 @@ class WebhookIT {
         settings.put("balance-stream.poll-interval", "10m");
         ServiceSettings.takeWebhooks(settings, "acme", MIN_POLL_INTERVAL);
         settings.put("balance-stream.accounts.acme.webhook.public-url", ServiceSettings.callbackUrl(settings, "acme"));
+        settings.put("balance-stream.accounts.acme.webhook.send-validation-event", "true");
         try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "webhook-it", run + ".log"))
                 .start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> events(kafka, topic).size() == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> service.log().contains("Webhook of account acme at "));
             assertThat(service.log()).contains("Webhook of account acme at http://localhost:"
                     + settings.get("quarkus.http.port") + "/partner-center/webhooks/acme: created");
+            // The test callback Partner Center sends right after the registration finds the service listening.
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.log()
+                    .contains("Partner Center's test-created callback for account acme arrived and verified"));
 
             // A balance change is seen at once when Partner Center says an invoice is ready, not 10 minutes later.
             List<Long> latencies = new ArrayList<>();
