@@ -64,7 +64,7 @@ import io.opentelemetry.context.Context;
  * one transaction at a time); under load that batches many accounts per commit.
  */
 @ApplicationScoped
-public class TransactionalPublisher {
+public class TransactionalPublisher implements EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(TransactionalPublisher.class);
     private static final int MAX_BATCH = 500;
@@ -128,6 +128,7 @@ public class TransactionalPublisher {
      * Publishes the account's events in one transaction, in order. Completes once the transaction committed; fails
      * with a {@link PublishException} that says whether anything may have become visible.
      */
+    @Override
     public CompletableFuture<Void> publish(String accountId, List<Pending> events, Context trace) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!running) {
@@ -143,6 +144,7 @@ public class TransactionalPublisher {
      * Stores an App+User account's newest refresh token, sealed, in its state partition, in a transaction fenced like
      * any other: an instance that lost the account cannot overwrite what its new owner stored.
      */
+    @Override
     public CompletableFuture<Void> storeRefreshToken(String accountId, byte[] sealed) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!running) {

@@ -30,7 +30,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * for timeouts, connection errors and 5xx, one token renewal on 401, and no retry at all on 429 (the caller
  * waits for Retry-After instead).
  */
-public final class PartnerCenterClient {
+public final class PartnerCenterClient implements SummarySource {
 
     private static final Logger LOG = Logger.getLogger(PartnerCenterClient.class);
     private static final Pattern RETRY_IN_SECONDS = Pattern.compile("(?i)try again in (\\d+) seconds?");
@@ -82,6 +82,7 @@ public final class PartnerCenterClient {
         }
     }
 
+    @Override
     public PartnerAccount account() {
         return account;
     }
@@ -95,11 +96,12 @@ public final class PartnerCenterClient {
         tokens.resume(storedRefreshToken);
     }
 
-    /** App+User: a rotated refresh token not yet stored; the poller stores it and reports {@link #refreshTokenSaved}. */
+    @Override
     public java.util.Optional<String> unsavedRefreshToken() {
         return tokens.unsavedRefreshToken();
     }
 
+    @Override
     public void refreshTokenSaved(String saved) {
         tokens.refreshTokenSaved(saved);
     }
@@ -113,6 +115,7 @@ public final class PartnerCenterClient {
      * @param trace the poll's trace context: each request becomes a child span of it and the poll span records
      *              the MS-RequestId of the latest attempt
      */
+    @Override
     public Uni<SummaryResponse> fetchSummary(String correlationId, Context trace) {
         Duration deadline = http.pollTimeout();
         // After no response the request may have arrived: its retry reuses the MS-RequestId so Partner Center can

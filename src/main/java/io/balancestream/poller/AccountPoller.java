@@ -25,10 +25,10 @@ import io.balancestream.credentials.RefreshTokenCipher;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.PollTrigger;
 import io.balancestream.observability.TraceAttributes;
-import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterException;
 import io.balancestream.partnercenter.RequestIds;
 import io.balancestream.partnercenter.SummaryResponse;
+import io.balancestream.partnercenter.SummarySource;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.opentelemetry.api.trace.Span;
@@ -55,7 +55,7 @@ final class AccountPoller {
     /** Distinct states kept while Kafka is away; a longer outage keeps the oldest, loudly. */
     static final int MAX_UNPUBLISHED = 1000;
 
-    private final PartnerCenterClient client;
+    private final SummarySource client;
     private final PollingContext context;
     private final AccountStatus status;
     /** Stateless and thread-safe: one for all accounts (a Jackson mapper each would cost memory per account). */
@@ -77,7 +77,7 @@ final class AccountPoller {
     private PublishedState unchangedState;
     private Observation unchangedObservation;
 
-    AccountPoller(PartnerCenterClient client, PollingContext context, AccountStatus status) {
+    AccountPoller(SummarySource client, PollingContext context, AccountStatus status) {
         this.client = client;
         this.context = context;
         this.status = status;
@@ -209,8 +209,7 @@ final class AccountPoller {
         if (!baselineUncertain) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().item(() -> context.recovery().recoverAccount(accountId(),
-                context.membership().partitionCount(), RESYNC_TIMEOUT))
+        return Uni.createFrom().item(() -> context.resync().recoverAccount(accountId(), RESYNC_TIMEOUT))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().transform(e -> new PollFailure("publish", null, unpublished.size()
                         + " change(s) wait for Kafka, which is still unreachable: " + e))

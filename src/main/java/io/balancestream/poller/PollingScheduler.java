@@ -61,6 +61,8 @@ public class PollingScheduler implements OwnershipListener {
     private final KafkaClients kafka;
     private final TopicSetup topics;
     private final GroupMembership membership;
+    private final TransactionalPublisher publisher;
+    private final StateRecovery recovery;
     private final BalanceStreamConfig config;
     private final PollingContext context;
     private final FirstPollGate firstPolls;
@@ -79,9 +81,12 @@ public class PollingScheduler implements OwnershipListener {
         this.kafka = kafka;
         this.topics = topics;
         this.membership = membership;
+        this.publisher = publisher;
+        this.recovery = recovery;
         this.config = config;
-        this.context = new PollingContext(publisher, baselines, recovery, membership, metrics, tracing.tracer(),
-                Clock.systemUTC(), config.credentialsKey());
+        this.context = new PollingContext(publisher, baselines, (accountId, timeout) -> recovery.recoverAccount(
+                accountId, membership.partitionCount(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
+                config.credentialsKey());
         this.firstPolls = new FirstPollGate(Math.max(1, config.firstPollConcurrency())); // checked at start
 
     }
@@ -97,7 +102,7 @@ public class PollingScheduler implements OwnershipListener {
         // Kafka's transaction coordinator is readied while the topics are checked and the group is joined, so the
         // first event does not wait for it. (Account clients are built when the group assigns the account: an
         // instance builds them only for the accounts it owns.)
-        context.publisher().start();
+        publisher.start();
         LOG.infof("Watching %d partner account(s) %s every %s, publishing to %s; accounts are shared by consumer "
                 + "group %s", accounts.all().size(), accounts.ids(), config.pollInterval(), config.kafka().topic(),
                 config.kafka().groupId());
@@ -139,7 +144,7 @@ public class PollingScheduler implements OwnershipListener {
             setup.cancel();
         }
         topics.abort();
-        context.publisher().stop();
+        publisher.stop();
         membership.stop(STOP_TIMEOUT);
         loops.values().forEach(Cancellable::cancel);
         loops.clear();
@@ -154,7 +159,7 @@ public class PollingScheduler implements OwnershipListener {
     @Override
     public void assigned(Set<Integer> partitions, int partitionCount) {
         Set<String> gained = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
-        RecoveredStates recovered = context.recovery().recover(partitions, gained,
+        RecoveredStates recovered = recovery.recover(partitions, gained,
                 config.kafka().transactionTimeout().multipliedBy(2).plusSeconds(30), () -> running);
         for (String accountId : gained) {
             AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
@@ -188,7 +193,7 @@ public class PollingScheduler implements OwnershipListener {
             wakeups.remove(accountId);
         }
         // A transaction that already holds one of them commits (or not) before the group hands them over.
-        context.publisher().awaitCurrentTransaction(RELEASE_WAIT);
+        publisher.awaitCurrentTransaction(RELEASE_WAIT);
         context.baselines().forget(lost);
         lost.forEach(accountId -> {
             statuses.remove(accountId);
