@@ -47,30 +47,24 @@ public class PartnerCenterSimulation {
     private final Map<String, SimulatedTenant> tenants = new ConcurrentHashMap<>();
 
     /**
-     * Dev mode's live reload starts a new application: the summaries served so far are carried over in a file, or
-     * every reload would serve the sample again and the service would publish a change back to it.
+     * Dev mode's live reload starts a new application: the summaries served so far are carried over, or every reload
+     * would serve the sample again and the service would publish a change back to it.
      */
-    private static final Path DEV_STATE = Path.of("target", "simulator", "tenants.json");
+    private static final String DEV_STATE = "tenants.json";
 
     /** {@code simulator.consented-refresh-token.<tenant>}: a refresh token the tenant accepts from the start. */
     private static final String CONSENT_PREFIX = "simulator.consented-refresh-token.";
 
     void restore(@Observes StartupEvent startup) {
-        if (LaunchMode.current() == LaunchMode.DEVELOPMENT && Files.isRegularFile(DEV_STATE)) {
-            try {
-                Map<String, SavedTenant> saved = json.readValue(Files.readString(DEV_STATE),
-                        json.getTypeFactory().constructMapType(Map.class, String.class, SavedTenant.class));
-                saved.forEach((tenant, state) -> {
+        DevModeState.ofDevMode().flatMap(state -> state.<Map<String, SavedTenant>> restore(DEV_STATE, json,
+                json.getTypeFactory().constructMapType(Map.class, String.class, SavedTenant.class)))
+                .ifPresent(saved -> saved.forEach((tenant, state) -> {
                     SimulatedTenant simulated = new SimulatedTenant(state.summary(), state.summaries());
                     if (state.refreshTokens() != null) {
                         state.refreshTokens().forEach(simulated::acceptRefreshToken);
                     }
                     tenants.put(tenant, simulated);
-                });
-            } catch (IOException e) {
-                // a damaged file: start from the sample, as on a first start
-            }
-        }
+                }));
         seedConsents();
     }
 
@@ -87,18 +81,12 @@ public class PartnerCenterSimulation {
     }
 
     void save(@Observes ShutdownEvent shutdown) {
-        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
-            return;
-        }
-        Map<String, SavedTenant> summaries = new java.util.TreeMap<>();
-        tenants.forEach((tenant, simulated) -> summaries.put(tenant, new SavedTenant(simulated.summaryBody(),
-                simulated.summariesBody(), simulated.refreshTokens())));
-        try {
-            Files.createDirectories(DEV_STATE.getParent());
-            Files.writeString(DEV_STATE, json.writeValueAsString(summaries));
-        } catch (IOException e) {
-            // losing it only means the next reload serves the sample again
-        }
+        DevModeState.ofDevMode().ifPresent(state -> {
+            Map<String, SavedTenant> summaries = new java.util.TreeMap<>();
+            tenants.forEach((tenant, simulated) -> summaries.put(tenant, new SavedTenant(simulated.summaryBody(),
+                    simulated.summariesBody(), simulated.refreshTokens())));
+            state.save(DEV_STATE, json, summaries);
+        });
     }
 
     /**

@@ -20,10 +20,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -31,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Partner Center's webhook side, simulated: each tenant's registration, and callbacks signed the way Partner Center
@@ -44,6 +48,7 @@ public class SimulatedWebhooks {
 
     static final String CERTIFICATE = "/simulator/webhook/signer.pem";
     private static final String KEY = "/simulator/webhook/signer-key.pem";
+    private static final String DEV_STATE = "webhooks.json";
 
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, ObjectNode> registrations = new ConcurrentHashMap<>();
@@ -53,6 +58,27 @@ public class SimulatedWebhooks {
 
     SimulatedWebhooks(@ConfigProperty(name = "simulator.certificate-url") String certificateUrl) {
         this.certificateUrl = certificateUrl;
+    }
+
+    /**
+     * Partner Center keeps a registration until it is deleted: in dev mode the registrations outlive a live reload
+     * (which starts a new application but keeps the HTTP server, so the service does not register again) and a restart.
+     */
+    void restore(@Observes StartupEvent startup) {
+        DevModeState.ofDevMode().ifPresent(this::restoreFrom);
+    }
+
+    void save(@Observes ShutdownEvent shutdown) {
+        DevModeState.ofDevMode().ifPresent(this::saveTo);
+    }
+
+    void restoreFrom(DevModeState state) {
+        state.<Map<String, ObjectNode>> restore(DEV_STATE, json, json.getTypeFactory().constructMapType(Map.class,
+                String.class, ObjectNode.class)).ifPresent(registrations::putAll);
+    }
+
+    void saveTo(DevModeState state) {
+        state.save(DEV_STATE, json, new TreeMap<>(registrations));
     }
 
     Optional<ObjectNode> registration(String tenant) {

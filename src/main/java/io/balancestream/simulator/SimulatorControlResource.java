@@ -18,6 +18,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 
@@ -34,6 +37,13 @@ public class SimulatorControlResource {
 
     @Inject
     SimulatedWebhooks webhooks;
+
+    /** A control request that makes no sense gets its reason back (curl shows it), not an empty 400. */
+    @ServerExceptionMapper
+    Response badRequest(BadRequestException e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage() + "\n")
+                .build();
+    }
 
     /**
      * Fires signed invoice-ready callbacks at the tenant's registered URL (or {@code url}), e.g.
