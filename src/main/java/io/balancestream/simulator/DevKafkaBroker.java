@@ -2,9 +2,6 @@ package io.balancestream.simulator;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -31,8 +28,11 @@ public class DevKafkaBroker {
     private static final Logger LOG = Logger.getLogger(DevKafkaBroker.class);
     /** How long the JVM's exit waits for the application to stop before it stops the broker anyway. */
     private static final Duration APPLICATION_STOP = Duration.ofSeconds(20);
-    /** Counted down when the running application is destroyed; a live reload starts a new one. */
-    private static final AtomicReference<CountDownLatch> APPLICATION_RUNNING = new AtomicReference<>();
+    /**
+     * "true" while an application runs. A system property, not a field: a live reload loads this class anew, and the
+     * exit hook registered by the first application must see whether the current one has stopped.
+     */
+    private static final String APPLICATION_RUNNING = "balance-stream-dev.application-running";
 
     private final int port;
 
@@ -41,7 +41,7 @@ public class DevKafkaBroker {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup) {
-        APPLICATION_RUNNING.set(new CountDownLatch(1));
+        System.setProperty(APPLICATION_RUNNING, "true");
         if (LocalKafkaBroker.portOpen(port)) {
             LOG.infof("Kafka is already listening on localhost:%d: using it", port);
             return;
@@ -50,11 +50,7 @@ public class DevKafkaBroker {
         LocalKafkaBroker broker = LocalKafkaBroker.startDetached(Path.of("target", "kafka-dev"), port);
         // Quarkus stops the application in a shutdown hook of its own, at the same time as this one.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                APPLICATION_RUNNING.get().await(APPLICATION_STOP.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitApplicationStop();
             broker.stop();
         }, "stop-dev-kafka"));
         LOG.infof("Kafka is up on %s", broker.bootstrapServers());
@@ -66,9 +62,18 @@ public class DevKafkaBroker {
      */
     @PreDestroy
     void applicationStopped() {
-        CountDownLatch running = APPLICATION_RUNNING.get();
-        if (running != null) {
-            running.countDown();
+        System.setProperty(APPLICATION_RUNNING, "false");
+    }
+
+    /** Polls, since nothing shared across reloads can be awaited; at most {@link #APPLICATION_STOP}. */
+    private static void awaitApplicationStop() {
+        long deadline = System.nanoTime() + APPLICATION_STOP.toNanos();
+        try {
+            while (Boolean.parseBoolean(System.getProperty(APPLICATION_RUNNING)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
