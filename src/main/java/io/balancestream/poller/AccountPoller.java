@@ -29,7 +29,6 @@ import io.balancestream.partnercenter.PartnerCenterException;
 import io.balancestream.partnercenter.RequestIds;
 import io.balancestream.partnercenter.SummaryResponse;
 import io.balancestream.partnercenter.SummarySource;
-import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
