@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,9 +64,7 @@ public class PollingScheduler implements OwnershipListener {
     private final BalanceStreamConfig config;
     private final PollingContext context;
     private final FirstPollGate firstPolls;
-    private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
-    private final Map<String, Cancellable> loops = new ConcurrentHashMap<>();
-    private final Map<String, PollWakeup> wakeups = new ConcurrentHashMap<>();
+    private final OwnedAccounts owned;
     private volatile boolean running;
     private volatile Cancellable setup;
 
@@ -88,7 +84,8 @@ public class PollingScheduler implements OwnershipListener {
                 accountId, membership.partitionCount(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
                 config.credentialsKey());
         this.firstPolls = new FirstPollGate(Math.max(1, config.firstPollConcurrency())); // checked at start
-
+        this.owned = new OwnedAccounts(context, config.webhook().minPollInterval(), this::startLoop,
+                () -> publisher.awaitCurrentTransaction(RELEASE_WAIT));
     }
 
     void start(@Observes StartupEvent startup) {
@@ -146,14 +143,12 @@ public class PollingScheduler implements OwnershipListener {
         topics.abort();
         publisher.stop();
         membership.stop(STOP_TIMEOUT);
-        loops.values().forEach(Cancellable::cancel);
-        loops.clear();
-        wakeups.clear();
+        owned.stopAll();
     }
 
     /** The accounts this instance polls now, with their recent history. */
     public Map<String, AccountStatus> statuses() {
-        return new TreeMap<>(statuses);
+        return owned.statuses();
     }
 
     @Override
@@ -161,44 +156,14 @@ public class PollingScheduler implements OwnershipListener {
         Set<String> gained = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
         RecoveredStates recovered = recovery.recover(partitions, gained,
                 config.kafka().transactionTimeout().multipliedBy(2).plusSeconds(30), () -> running);
-        for (String accountId : gained) {
-            AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
-                    partitionCount), context.clock());
-            String problem = recovered.problems().get(accountId);
-            if (problem != null) {
-                status.problem(problem);
-            }
-            statuses.put(accountId, status);
-            if (recovered.unreadable().containsKey(accountId)) {
-                LOG.errorf("Account %s is not polled: %s", accountId, problem);
-                continue;
-            }
-            var stored = recovered.states().get(accountId);
-            if (stored != null) {
-                context.baselines().advance(accountId, stored.published());
-            }
-            startLoop(accounts.byId(accountId), status, recovered.refreshTokens().get(accountId));
-        }
+        owned.gain(gained.stream().map(accounts::byId).toList(), partitionCount, recovered);
         LOG.infof("Polling %d account(s) of partitions %s: %s", gained.size(), partitions, gained);
     }
 
     @Override
     public void revoked(Set<Integer> partitions, int partitionCount) {
         Set<String> lost = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
-        for (String accountId : lost) {
-            Cancellable loop = loops.remove(accountId);
-            if (loop != null) {
-                loop.cancel();
-            }
-            wakeups.remove(accountId);
-        }
-        // A transaction that already holds one of them commits (or not) before the group hands them over.
-        publisher.awaitCurrentTransaction(RELEASE_WAIT);
-        context.baselines().forget(lost);
-        lost.forEach(accountId -> {
-            statuses.remove(accountId);
-            context.metrics().unregisterAccount(accountId);
-        });
+        owned.lose(lost);
         LOG.infof("Stopped %d account(s) of partitions %s: %s", lost.size(), partitions, lost);
     }
 
@@ -207,16 +172,14 @@ public class PollingScheduler implements OwnershipListener {
      * {@code balance-stream.webhook.min-poll-interval} allows. Only the instance that owns the account can.
      */
     public PushedPoll push(String accountId) {
-        PollWakeup wakeup = wakeups.get(accountId);
-        return wakeup == null ? PushedPoll.NOT_OWNED : wakeup.push();
+        return owned.push(accountId);
     }
 
-    /** @param storedRefreshToken App+User: the sealed newest refresh token recovery found, or null */
-    private void startLoop(PartnerAccount account, AccountStatus status, byte[] storedRefreshToken) {
-        PollWakeup wakeup = new PollWakeup(context.clock(), config.webhook().minPollInterval());
-        wakeups.put(account.accountId(), wakeup);
+    /** One account's loop: its clients, then poll, wait, poll, for as long as it is not cancelled. */
+    private Cancellable startLoop(PartnerAccount account, AccountStatus status, PollWakeup wakeup,
+            byte[] storedRefreshToken) {
         // Setting up an account's clients costs milliseconds each: not on the group member's thread.
-        Cancellable loop = Uni.createFrom().deferred(() -> clients.clientFor(account))
+        return Uni.createFrom().deferred(() -> clients.clientFor(account))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().invoke(e -> LOG.errorf("Cannot set up the clients of account %s yet: %s",
                         account.accountId(), e.toString()))
@@ -251,10 +214,6 @@ public class PollingScheduler implements OwnershipListener {
                 })
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.errorf(failure, "Polling loop of account %s stopped", account.accountId()));
-        Cancellable previous = loops.put(account.accountId(), loop);
-        if (previous != null) {
-            previous.cancel();
-        }
     }
 
     /**
@@ -296,6 +255,6 @@ public class PollingScheduler implements OwnershipListener {
     }
 
     List<String> ownedAccounts() {
-        return List.copyOf(new TreeMap<>(statuses).keySet());
+        return owned.ids();
     }
 }

@@ -1,0 +1,123 @@
+package io.balancestream.poller;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import io.balancestream.config.PartnerAccount;
+import io.balancestream.ownership.AccountPartitions;
+import io.balancestream.state.RecoveredStates;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+/**
+ * The accounts this instance polls, and what an ownership change does to them. A gained account gets the baseline
+ * recovery found before its loop starts (else its first poll would publish what was already published); an account
+ * whose state cannot be read is listed with the reason but not polled. A lost account's loop stops first; its
+ * baseline is forgotten only after the transaction under way has ended, because that transaction's commit advances
+ * the baseline of the changes it carries.
+ */
+final class OwnedAccounts {
+
+    private static final Logger LOG = Logger.getLogger(OwnedAccounts.class);
+
+    /** Starts one account's polling loop; cancelling what it returns stops the loop. */
+    @FunctionalInterface
+    interface LoopStarter {
+        /** @param storedRefreshToken App+User: the sealed newest refresh token recovery found, or null */
+        Cancellable start(PartnerAccount account, AccountStatus status, PollWakeup wakeup, byte[] storedRefreshToken);
+    }
+
+    private final PollingContext context;
+    private final Duration minPushInterval;
+    private final LoopStarter loops;
+    private final Runnable awaitCurrentTransaction;
+    private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Cancellable> running = new ConcurrentHashMap<>();
+    private final Map<String, PollWakeup> wakeups = new ConcurrentHashMap<>();
+
+    /**
+     * @param minPushInterval         how soon after a poll a pushed poll may start
+     * @param awaitCurrentTransaction returns once the transaction under way (if any) has committed or aborted
+     */
+    OwnedAccounts(PollingContext context, Duration minPushInterval, LoopStarter loops,
+            Runnable awaitCurrentTransaction) {
+        this.context = context;
+        this.minPushInterval = minPushInterval;
+        this.loops = loops;
+        this.awaitCurrentTransaction = awaitCurrentTransaction;
+    }
+
+    /** The group assigned these accounts (of a topic with {@code partitionCount} partitions); recovery read them. */
+    void gain(Collection<PartnerAccount> accounts, int partitionCount, RecoveredStates recovered) {
+        for (PartnerAccount account : accounts) {
+            String accountId = account.accountId();
+            AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
+                    partitionCount), context.clock());
+            String problem = recovered.problems().get(accountId);
+            if (problem != null) {
+                status.problem(problem);
+            }
+            statuses.put(accountId, status);
+            if (recovered.unreadable().containsKey(accountId)) {
+                LOG.errorf("Account %s is not polled: %s", accountId, problem);
+                continue;
+            }
+            var stored = recovered.states().get(accountId);
+            if (stored != null) {
+                context.baselines().advance(accountId, stored.published());
+            }
+            PollWakeup wakeup = new PollWakeup(context.clock(), minPushInterval);
+            wakeups.put(accountId, wakeup);
+            Cancellable previous = running.put(accountId, loops.start(account, status, wakeup,
+                    recovered.refreshTokens().get(accountId)));
+            if (previous != null) {
+                previous.cancel();
+            }
+        }
+    }
+
+    /** The group took these accounts away (or this instance leaves it). */
+    void lose(Collection<String> accountIds) {
+        for (String accountId : accountIds) {
+            Cancellable loop = running.remove(accountId);
+            if (loop != null) {
+                loop.cancel();
+            }
+            wakeups.remove(accountId);
+        }
+        // A transaction that already holds one of them commits (or not) before the group hands them over.
+        awaitCurrentTransaction.run();
+        context.baselines().forget(accountIds);
+        for (String accountId : accountIds) {
+            statuses.remove(accountId);
+            context.metrics().unregisterAccount(accountId);
+        }
+    }
+
+    /** Stops every loop at shutdown; the group member's leaving revokes the accounts themselves. */
+    void stopAll() {
+        running.values().forEach(Cancellable::cancel);
+        running.clear();
+        wakeups.clear();
+    }
+
+    /** A verified push for the account: only a polled account can take it. */
+    PushedPoll push(String accountId) {
+        PollWakeup wakeup = wakeups.get(accountId);
+        return wakeup == null ? PushedPoll.NOT_OWNED : wakeup.push();
+    }
+
+    /** Every owned account, polled or not, with its recent history, by account id. */
+    Map<String, AccountStatus> statuses() {
+        return new TreeMap<>(statuses);
+    }
+
+    List<String> ids() {
+        return List.copyOf(statuses().keySet());
+    }
+}
