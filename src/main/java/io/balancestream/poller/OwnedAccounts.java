@@ -65,6 +65,11 @@ final class OwnedAccounts {
             statuses.put(accountId, status);
             if (recovered.unreadable().containsKey(accountId)) {
                 LOG.errorf("Account %s is not polled: %s", accountId, problem);
+                // A loop left from an earlier assignment must not go on from a baseline recovery can no longer confirm.
+                if (cancelLoop(accountId)) {
+                    awaitCurrentTransaction.run();
+                    context.baselines().forget(List.of(accountId));
+                }
                 continue;
             }
             var stored = recovered.states().get(accountId);
@@ -83,13 +88,7 @@ final class OwnedAccounts {
 
     /** The group took these accounts away (or this instance leaves it). */
     void lose(Collection<String> accountIds) {
-        for (String accountId : accountIds) {
-            Cancellable loop = running.remove(accountId);
-            if (loop != null) {
-                loop.cancel();
-            }
-            wakeups.remove(accountId);
-        }
+        accountIds.forEach(this::cancelLoop);
         // A transaction that already holds one of them commits (or not) before the group hands them over.
         awaitCurrentTransaction.run();
         context.baselines().forget(accountIds);
@@ -97,6 +96,16 @@ final class OwnedAccounts {
             statuses.remove(accountId);
             context.metrics().unregisterAccount(accountId);
         }
+    }
+
+    /** Stops the account's loop, if it has one, and its pushes; true if a loop was running. */
+    private boolean cancelLoop(String accountId) {
+        Cancellable loop = running.remove(accountId);
+        wakeups.remove(accountId);
+        if (loop != null) {
+            loop.cancel();
+        }
+        return loop != null;
     }
 
     /** Stops every loop at shutdown; the group member's leaving revokes the accounts themselves. */

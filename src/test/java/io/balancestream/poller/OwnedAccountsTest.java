@@ -111,6 +111,23 @@ class OwnedAccountsTest {
     }
 
     @Test
+    void anAccountGainedAgainWhoseStateCanNoLongerBeReadStopsPolling() {
+        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+                Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
+        String reason = "state of contoso was deleted (tombstone at partition 2 offset 9)";
+
+        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(Map.of(), Map.of("contoso", reason),
+                Map.of("contoso", reason)));
+
+        assertThat(loops).as("no new loop for an account whose state cannot be read").hasSize(1);
+        assertThat(transactionWaits).as("the old loop stopped before the transaction under way ended")
+                .containsExactly("contoso loop cancelled=true, baseline=7");
+        assertThat(baselines.lastPublished("contoso")).as("no baseline left for a later poll to trust").isEmpty();
+        assertThat(owned.push("contoso")).isEqualTo(PushedPoll.NOT_OWNED);
+        assertThat(owned.statuses().get("contoso").problem()).isEqualTo(reason);
+    }
+
+    @Test
     void stopAllEndsEveryLoop() {
         owned.gain(List.of(CONTOSO, FABRIKAM), PARTITIONS, new RecoveredStates(Map.of(), Map.of(), Map.of()));
 
