@@ -70,8 +70,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static LocalKafkaBroker start(Path directory, int port, boolean detached) {
-        int controllerPort = freePort();
-        LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), 1, port == 0 ? freePort() : port,
+        List<Integer> ports = freePorts(2);
+        int controllerPort = ports.get(0) == port ? ports.get(1) : ports.get(0);
+        LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), 1, port == 0 ? ports.get(1) : port,
                 controllerPort, "1@localhost:" + controllerPort, Uuid.randomUuid().toString(), 1);
         broker.detached = detached;
         broker.format();
@@ -98,18 +99,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * replicated to every node (min.insync.replicas 2). Started together: a quorum needs a majority to come up.
      */
     private static List<LocalKafkaBroker> startCluster(IntFunction<Path> directoryOfNode, int size) {
-        List<Integer> controllerPorts = new ArrayList<>();
+        // Node id's broker port is ports[2 (id - 1)], its controller port the next one: all distinct.
+        List<Integer> ports = freePorts(2 * size);
         StringBuilder voters = new StringBuilder();
         for (int id = 1; id <= size; id++) {
-            int controllerPort = freePort();
-            controllerPorts.add(controllerPort);
-            voters.append(id == 1 ? "" : ",").append(id).append("@localhost:").append(controllerPort);
+            voters.append(id == 1 ? "" : ",").append(id).append("@localhost:").append(ports.get(2 * id - 1));
         }
         String clusterId = Uuid.randomUuid().toString();
         List<LocalKafkaBroker> nodes = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             LocalKafkaBroker node = new LocalKafkaBroker(directoryOfNode.apply(id).toAbsolutePath(), id,
-                    freePort(), controllerPorts.get(id - 1), voters.toString(), clusterId, size);
+                    ports.get(2 * id - 2), ports.get(2 * id - 1), voters.toString(), clusterId, size);
             node.format();
             node.launch();
             nodes.add(node);
@@ -312,6 +312,30 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** A port nothing listens on right now. */
+    /**
+     * {@code count} distinct free ports: the sockets are held open together, so the operating system cannot hand out
+     * one port twice (two calls of {@link #freePort()} can, and a broker whose listeners share a port does not start).
+     */
+    public static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a listening socket that accepted nothing does not fail in practice
+                }
+            }
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -182,8 +182,9 @@ class DeploymentDescriptorsIT {
         environment.replaceAll((key, value) -> value.replace("kafka:19092", kafka())
                 .replace("http://simulator:8080", "http://localhost:" + simulatorPort));
         environment.put("BALANCE_STREAM_POLL_INTERVAL", "1s");
-        int firstPort = LocalKafkaBroker.freePort();
-        int secondPort = LocalKafkaBroker.freePort();
+        List<Integer> ports = LocalKafkaBroker.freePorts(2);
+        int firstPort = ports.get(0);
+        int secondPort = ports.get(1);
         try (ServiceProcess first = new ServiceProcess(Map.of("quarkus.http.port", Integer.toString(firstPort)),
                 environment, Path.of("target", "deploy-it", "compose-env-1.log")).start();
                 ServiceProcess second = new ServiceProcess(Map.of("quarkus.http.port", Integer.toString(secondPort)),
