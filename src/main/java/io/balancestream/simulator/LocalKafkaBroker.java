@@ -311,7 +311,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A port nothing listens on right now. */
     /**
      * {@code count} distinct free ports: the sockets are held open together, so the operating system cannot hand out
      * one port twice (two calls of {@link #freePort()} can, and a broker whose listeners share a port does not start).
@@ -336,6 +335,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** A port nothing listens on right now; for several at once, {@link #freePorts(int)}. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
