@@ -337,11 +337,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** A port nothing listens on right now; for several at once, {@link #freePorts(int)}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freePorts(1).get(0);
     }
 
     private static void waitFor(Process process) {
