@@ -58,7 +58,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Formats {@code directory} on first use, starts the broker and waits until it serves requests. */
     public static LocalKafkaBroker start(Path directory, int port) {
-        return start(directory, port, false);
+        return start(directory, port, false, false);
     }
 
     /**
@@ -66,39 +66,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * reaches only the JVM that started the broker, which stops it after its own Kafka clients are done.
      */
     public static LocalKafkaBroker startDetached(Path directory, int port) {
-        return start(directory, port, true);
+        return start(directory, port, true, false);
     }
 
-    private static LocalKafkaBroker start(Path directory, int port, boolean detached) {
+    private static LocalKafkaBroker start(Path directory, int port, boolean detached, boolean temporary) {
         List<Integer> ports = freePorts(2);
         int controllerPort = ports.get(0) == port ? ports.get(1) : ports.get(0);
         LocalKafkaBroker broker = new LocalKafkaBroker(directory.toAbsolutePath(), 1, port == 0 ? ports.get(1) : port,
                 controllerPort, "1@localhost:" + controllerPort, Uuid.randomUuid().toString(), 1);
         broker.detached = detached;
-        broker.format();
-        broker.start();
+        broker.temporary = temporary;
+        startOrKill(List.of(broker), () -> {
+            broker.format();
+            broker.start();
+        });
         return broker;
     }
 
     /** A broker in a new temporary directory, deleted by {@link #close()}: nothing stays behind a test run. */
     public static LocalKafkaBroker startTemporary(String name) {
-        LocalKafkaBroker broker = start(temporaryDirectory(name), 0);
-        broker.temporary = true;
-        return broker;
+        return start(temporaryDirectory(name), 0, false, true);
     }
 
     /** A cluster ({@link #startCluster}) with a new temporary directory per node, deleted when the node is closed. */
     public static List<LocalKafkaBroker> startTemporaryCluster(String name, int size) {
-        List<LocalKafkaBroker> nodes = startCluster(id -> temporaryDirectory(name + "-node" + id), size);
-        nodes.forEach(node -> node.temporary = true);
-        return nodes;
+        return startCluster(id -> temporaryDirectory(name + "-node" + id), size, true);
     }
 
     /**
      * A cluster of {@code size} nodes, each broker and controller, all voters of one KRaft quorum, internal topics
      * replicated to every node (min.insync.replicas 2). Started together: a quorum needs a majority to come up.
      */
-    private static List<LocalKafkaBroker> startCluster(IntFunction<Path> directoryOfNode, int size) {
+    static List<LocalKafkaBroker> startCluster(IntFunction<Path> directoryOfNode, int size, boolean temporary) {
         // Node id's broker port is ports[2 (id - 1)], its controller port the next one: all distinct.
         List<Integer> ports = freePorts(2 * size);
         StringBuilder voters = new StringBuilder();
@@ -110,12 +109,37 @@ public final class LocalKafkaBroker implements AutoCloseable {
         for (int id = 1; id <= size; id++) {
             LocalKafkaBroker node = new LocalKafkaBroker(directoryOfNode.apply(id).toAbsolutePath(), id,
                     ports.get(2 * id - 2), ports.get(2 * id - 1), voters.toString(), clusterId, size);
-            node.format();
-            node.launch();
+            node.temporary = temporary;
             nodes.add(node);
         }
-        nodes.forEach(LocalKafkaBroker::awaitReady);
+        startOrKill(nodes, () -> {
+            for (LocalKafkaBroker node : nodes) {
+                node.format();
+                node.launch();
+            }
+            nodes.forEach(LocalKafkaBroker::awaitReady);
+        });
         return nodes;
+    }
+
+    /**
+     * Runs the start-up; if it fails, kills every node, so that no broker launched before the failure outlives the
+     * JVM that started it (a failed cluster start once left two brokers running after the test run). The directories
+     * stay: the failure names the log in them.
+     */
+    private static void startOrKill(List<LocalKafkaBroker> nodes, Runnable startUp) {
+        try {
+            startUp.run();
+        } catch (RuntimeException failure) {
+            for (LocalKafkaBroker node : nodes) {
+                try {
+                    node.kill();
+                } catch (RuntimeException killing) {
+                    failure.addSuppressed(killing);
+                }
+            }
+            throw failure;
+        }
     }
 
     public int nodeId() {
