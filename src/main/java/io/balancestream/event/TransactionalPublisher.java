@@ -358,7 +358,7 @@ public class TransactionalPublisher implements EventPublisher {
         for (Future<RecordMetadata> state : states) {
             RecordMetadata written = KafkaFutures.await(state, SEND_TIMEOUT);
             offsets.merge(new TopicPartition(written.topic(), written.partition()),
-                    new OffsetAndMetadata(written.offset() + 1),
+                    new OffsetAndMetadata(written.offset() + 1, AccountPartitions.mark(statePartitions)),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;

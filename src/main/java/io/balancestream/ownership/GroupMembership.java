@@ -217,8 +217,7 @@ public class GroupMembership implements Ownership {
             if (partitions.isEmpty()) {
                 return;
             }
-            List<PartitionInfo> infos = member.partitionsFor(stateTopic);
-            partitionCount = infos.size();
+            partitionCount = spreadOver(member.partitionsFor(stateTopic));
             Set<Integer> gained = numbers(partitions);
             LOG.infof("Assigned partitions %s of %s (generation %d)", gained, stateTopic,
                     groupMetadata.generationId());
@@ -245,6 +244,25 @@ public class GroupMembership implements Ownership {
             LOG.infof("%s partitions %s of %s", how, released, stateTopic);
             owned.removeAll(released);
             listener.revoked(released, partitionCount);
+        }
+
+        /** How many of the topic's partitions hold accounts: see {@link AccountPartitions#spreadOver}. */
+        private int spreadOver(List<PartitionInfo> topic) {
+            Set<TopicPartition> all = topic.stream().map(info -> new TopicPartition(stateTopic, info.partition()))
+                    .collect(Collectors.toSet());
+            // read_committed: waits for a transaction still open on these offsets, as recovery does after this.
+            Duration wait = clients.config().transactionTimeout().multipliedBy(2).plusSeconds(30);
+            List<String> marks = member.committed(all, wait).values().stream()
+                    .map(offset -> offset == null ? null : offset.metadata()).toList();
+            int count = AccountPartitions.spreadOver(marks, all.size());
+            if (count < all.size()) {
+                LOG.warnf("State topic %s has %d partitions, but its accounts' states were written over %d: accounts "
+                        + "stay on partitions 0-%d and partitions %d-%d hold none, since an account moved to another "
+                        + "partition would lose its state. A state topic's partition count is fixed once states are "
+                        + "written: set balance-stream.kafka.partitions to the most instances you will run before the "
+                        + "first start.", stateTopic, all.size(), count, count - 1, count, all.size() - 1);
+            }
+            return count;
         }
 
         private static Set<Integer> numbers(Collection<TopicPartition> partitions) {

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import io.balancestream.events.BalanceChanged;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TestKafka;
 import io.balancestream.kafka.TopicReader;
+import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.Ownership;
 import io.balancestream.ownership.OwnershipListener;
@@ -165,5 +168,36 @@ class TransactionalPublisherTest {
                 .satisfies(e -> assertThat(((PublishException) e).outcome())
                         .isEqualTo(PublishException.Outcome.NOT_OWNER));
         assertThat(sequences(clients, settings.topic())).isEmpty();
+    }
+
+    @Test
+    void partitionsAddedToTheStateTopicLaterLeaveEveryAccountWhereItsStateIs() throws Exception {
+        TestKafka.Settings settings = TestKafka.Settings.unique(2);
+        KafkaClients clients = kafka.clients(settings);
+        GroupMembership first = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedPartitions().size() == 2);
+        publisher(clients, first).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
+        first.stop(Duration.ofSeconds(10));
+        // An operator adds partitions to run more instances; with the topic's new count the account would move.
+        int grown = java.util.stream.IntStream.rangeClosed(3, 16).filter(count -> AccountPartitions.partitionOf(
+                ACCOUNT_ID, count) != AccountPartitions.partitionOf(ACCOUNT_ID, 2)).findFirst().orElseThrow();
+        try (Admin admin = clients.admin()) {
+            admin.createPartitions(java.util.Map.of(settings.stateTopicName(), NewPartitions.increaseTo(grown)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+
+        GroupMembership second = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.ownedPartitions().size() == grown);
+        assertThat(second.partitionCount()).as("accounts stay spread over the partitions their states were written to")
+                .isEqualTo(2);
+        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, second.partitionCount(),
+                Duration.ofSeconds(30));
+        assertThat(recovered.states().get(ACCOUNT_ID).published().sequence()).as("the state is still found")
+                .isEqualTo(1);
+
+        publisher(clients, second).publish(ACCOUNT_ID, List.of(pending("1", "2", 2)), null).get(30, TimeUnit.SECONDS);
+        assertThat(new StateRecovery(clients).recoverAccount(ACCOUNT_ID, 2, Duration.ofSeconds(30)).states()
+                .get(ACCOUNT_ID).published().sequence()).as("the next state goes where the last one is").isEqualTo(2);
+        assertThat(sequences(clients, settings.topic())).containsExactly(1L, 2L);
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
@@ -25,12 +26,14 @@ import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicReader;
+import io.balancestream.ownership.AccountPartitions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The state topic outlives the event topic: events deleted by retention (or a recreated topic) never make an
- * account start its sequence again, and a state topic that would delete state is refused at startup. Runs the
+ * account start its sequence again, nor do partitions added to the state topic, and a state topic that would delete
+ * state is refused at startup. Runs the
  * packaged service against the simulator of the test application and a real broker.
  */
 @QuarkusTest
@@ -133,6 +136,37 @@ class StateTopicIT {
         Simulator.setBalance(tenant(run + "-solo"), "42.00");
         await().atMost(TIMEOUT).until(() -> events(run, "solo").size() == 1);
         assertThat(events(run, "solo").get(0).getSequence()).as("never sequence 1 again").isEqualTo(2);
+    }
+
+    @Test
+    void partitionsAddedToTheStateTopicNeverRestartASequence() throws Exception {
+        String run = "grown-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> accounts = List.of("north", "south", "east", "west");
+        String moved = accounts.stream().filter(account -> AccountPartitions.partitionOf(account, 2)
+                != AccountPartitions.partitionOf(account, 6)).findFirst().orElseThrow();
+        Map<String, String> settings = settings(run, accounts);
+        settings.put("balance-stream.kafka.partitions", "2");
+        service = new ServiceProcess(settings, WORK.resolve(run + ".log")).start();
+        await().atMost(TIMEOUT).until(() -> accounts.stream().allMatch(account -> events(run, account).size() == 1));
+        service.stop();
+        try (Admin admin = admin()) {
+            admin.createPartitions(Map.of(run + ".balance-changed.state", NewPartitions.increaseTo(6))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        service.start();
+        accounts.forEach(account -> awaitPolls(run, account, 5));
+        assertThat(accounts).as("no account published its first observation again")
+                .allSatisfy(account -> assertThat(events(run, account)).hasSize(1));
+        assertThat(service.log()).contains("has 6 partitions, but its accounts' states were written over 2");
+
+        Simulator.setBalance(tenant(run + "-" + moved), "77.70");
+        await().atMost(TIMEOUT).until(() -> events(run, moved).size() == 2);
+        BalanceChanged next = events(run, moved).get(1);
+        assertThat(next.getSequence()).as("the sequence continues").isEqualTo(2);
+        assertThat(next.getPrevious().getBalanceAmount())
+                .isEqualByComparingTo(events(run, moved).get(0).getCurrent().getBalanceAmount());
+        assertThat(next.getCurrent().getBalanceAmount()).isEqualByComparingTo(new BigDecimal("77.70"));
     }
 
     @Test
