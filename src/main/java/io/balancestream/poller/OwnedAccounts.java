@@ -17,7 +17,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 /**
  * The accounts this instance polls, and what an ownership change does to them. A gained account gets the baseline
  * recovery found before its loop starts (else its first poll would publish what was already published); an account
- * whose state cannot be read is listed with the reason but not polled. A lost account's loop stops first; its
+ * whose state cannot be read is listed with the reason but not polled; an account gained while it is still polled keeps
+ * its loop. A lost account's loop stops first; its
  * baseline is forgotten only after the transaction under way has ended, because that transaction's commit advances
  * the baseline of the changes it carries.
  */
@@ -56,6 +57,12 @@ final class OwnedAccounts {
     void gain(Collection<PartnerAccount> accounts, int partitionCount, RecoveredStates recovered) {
         for (PartnerAccount account : accounts) {
             String accountId = account.accountId();
+            if (running.containsKey(accountId) && !recovered.unreadable().containsKey(accountId)) {
+                // Still polled here, so owned throughout (a lost account's loop is stopped) and fenced against anyone
+                // else: its loop's baseline is at least as new as what recovery read. A second loop would race it.
+                LOG.debugf("Account %s is already polled by this instance", accountId);
+                continue;
+            }
             AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
                     partitionCount), context.clock());
             String problem = recovered.problems().get(accountId);
@@ -78,11 +85,7 @@ final class OwnedAccounts {
             }
             PollWakeup wakeup = new PollWakeup(context.clock(), minPushInterval);
             wakeups.put(accountId, wakeup);
-            Cancellable previous = running.put(accountId, loops.start(account, status, wakeup,
-                    recovered.refreshTokens().get(accountId)));
-            if (previous != null) {
-                previous.cancel();
-            }
+            running.put(accountId, loops.start(account, status, wakeup, recovered.refreshTokens().get(accountId)));
         }
     }
 

@@ -101,13 +101,21 @@ class OwnedAccountsTest {
     }
 
     @Test
-    void anAccountGainedAgainRunsOneLoopNotTwo() {
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(Map.of(), Map.of(), Map.of()));
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(Map.of(), Map.of(), Map.of()));
+    void anAccountGainedWhileStillPolledKeepsItsOneLoopAndItsNewerBaseline() {
+        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+                Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
+        baselines.advance("contoso", stored("contoso", 8).published()); // the loop published sequence 8
+        AccountStatus status = owned.statuses().get("contoso");
 
-        assertThat(loops).hasSize(2);
-        assertThat(loops.get(0).cancelled).isTrue();
-        assertThat(loops.get(1).cancelled).isFalse();
+        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+                Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
+
+        assertThat(loops).as("one loop: a second would poll the account twice").hasSize(1);
+        assertThat(loops.get(0).cancelled).isFalse();
+        assertThat(baselines.lastPublished("contoso")).as("not set back to what recovery read before")
+                .map(PublishedState::sequence).hasValue(8L);
+        assertThat(owned.statuses().get("contoso")).isSameAs(status);
+        assertThat(transactionWaits).isEmpty();
     }
 
     @Test
