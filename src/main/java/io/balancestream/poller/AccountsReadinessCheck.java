@@ -3,6 +3,7 @@ package io.balancestream.poller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,15 +48,16 @@ public class AccountsReadinessCheck implements HealthCheck {
             return response.withData("polling", "disabled").build();
         }
         Instant contact = membership.lastContact();
+        Map<String, AccountStatus> statuses = scheduler.statuses(); // one snapshot: the list and the details agree
         response.withData("member", membership.memberName())
                 .withData("owned-partitions", membership.ownedPartitions().toString())
-                .withData("owned-accounts", scheduler.ownedAccounts().toString());
+                .withData("owned-accounts", statuses.keySet().toString());
         if (contact == null) {
             response.down().withData("kafka", "not a member of the consumer group yet");
         } else if (Duration.between(contact, now).compareTo(sessionTimeout) > 0) {
             response.down().withData("kafka", "no contact with the group coordinator since " + contact);
         }
-        for (AccountStatus status : scheduler.statuses().values()) {
+        for (AccountStatus status : statuses.values()) {
             String trouble = trouble(status, now, gracePeriod);
             String problem = status.problem() == null ? "" : "; " + status.problem();
             if (trouble != null) {
@@ -69,12 +71,12 @@ public class AccountsReadinessCheck implements HealthCheck {
         return response.build();
     }
 
+    private static final String CONSENT_REQUIRED = "consent_required";
+
     /**
      * Why an account makes the instance not ready, or null: it has been failing, or has gone without a completed
      * poll (a loop that died or hangs records nothing), for longer than the grace period.
      */
-    private static final String CONSENT_REQUIRED = "consent_required";
-
     static String trouble(AccountStatus status, Instant now, Duration gracePeriod) {
         if (status.lastResult() != null && status.lastResult().startsWith(CONSENT_REQUIRED)) {
             // No grace: nothing gets better until a person acts.

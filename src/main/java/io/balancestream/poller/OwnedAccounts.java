@@ -128,8 +128,4 @@ final class OwnedAccounts {
     Map<String, AccountStatus> statuses() {
         return new TreeMap<>(statuses);
     }
-
-    List<String> ids() {
-        return List.copyOf(statuses().keySet());
-    }
 }

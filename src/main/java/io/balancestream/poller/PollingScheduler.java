@@ -2,7 +2,6 @@ package io.balancestream.poller;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -252,9 +251,5 @@ public class PollingScheduler implements OwnershipListener {
     /** The planned wait, or longer when Partner Center asked for a pause (already capped by max-retry-after). */
     private static Duration nextDelay(PollOutcome outcome, Duration planned) {
         return outcome.waitAtLeast().filter(wait -> wait.compareTo(planned) > 0).orElse(planned);
-    }
-
-    List<String> ownedAccounts() {
-        return owned.ids();
     }
 }

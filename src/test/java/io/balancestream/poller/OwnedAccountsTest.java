@@ -56,7 +56,7 @@ class OwnedAccountsTest {
         assertThat(loops.get(0).storedRefreshToken()).isSameAs(sealedToken);
         assertThat(loops.get(1).baselineAtStart()).as("never published: the first poll is a first observation")
                 .isEmpty();
-        assertThat(owned.ids()).containsExactly("contoso", "fabrikam");
+        assertThat(owned.statuses()).containsOnlyKeys("contoso", "fabrikam");
         assertThat(owned.statuses().get("contoso").partition())
                 .isEqualTo(AccountPartitions.partitionOf("contoso", PARTITIONS));
     }
@@ -84,7 +84,7 @@ class OwnedAccountsTest {
         assertThat(transactionWaits).as("while the transaction under way ends: loop stopped, baseline kept")
                 .containsExactly("contoso loop cancelled=true, baseline=7");
         assertThat(baselines.lastPublished("contoso")).isEmpty();
-        assertThat(owned.ids()).containsExactly("fabrikam");
+        assertThat(owned.statuses()).containsOnlyKeys("fabrikam");
         assertThat(owned.push("contoso")).isEqualTo(PushedPoll.NOT_OWNED);
         assertThat(loops.get(1).cancelled).as("the account still owned polls on").isFalse();
         assertThat(baselines.lastPublished("fabrikam")).get().extracting(PublishedState::sequence).isEqualTo(3L);
