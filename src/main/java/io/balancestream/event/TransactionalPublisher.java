@@ -47,6 +47,7 @@ import io.balancestream.observability.Tracing;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.Ownership;
+import io.balancestream.ownership.PartitionSpread;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -326,7 +327,11 @@ public class TransactionalPublisher implements EventPublisher {
     private Map<TopicPartition, OffsetAndMetadata> sendAll(KafkaProducer<String, byte[]> transactional,
             List<Request> batch, List<Span> spans) {
         Map<Request, Future<RecordMetadata>> lastEvents = new LinkedHashMap<>();
-        int statePartitions = membership.partitionCount();
+        PartitionSpread spread = membership.spread();
+        if (spread == null) {
+            throw new IllegalStateException("no partition was assigned to this instance yet");
+        }
+        int statePartitions = spread.statePartitions();
         List<Future<RecordMetadata>> states = new ArrayList<>();
         for (Request request : batch) {
             if (request.refreshToken() != null) {
@@ -341,7 +346,8 @@ public class TransactionalPublisher implements EventPublisher {
             }
             Future<RecordMetadata> last = null;
             for (Pending pending : request.events()) {
-                last = transactional.send(eventRecord(pending.event(), request.trace(), spans));
+                last = transactional.send(eventRecord(pending.event(), AccountPartitions.partitionOf(
+                        request.accountId(), spread.eventPartitions()), request.trace(), spans));
             }
             lastEvents.put(request, last);
         }
@@ -358,14 +364,18 @@ public class TransactionalPublisher implements EventPublisher {
         for (Future<RecordMetadata> state : states) {
             RecordMetadata written = KafkaFutures.await(state, SEND_TIMEOUT);
             offsets.merge(new TopicPartition(written.topic(), written.partition()),
-                    new OffsetAndMetadata(written.offset() + 1, AccountPartitions.mark(statePartitions)),
+                    new OffsetAndMetadata(written.offset() + 1, spread.mark()),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;
     }
 
-    /** The record of an event, with a producer span under the poll's trace; the traceparent header carries it on. */
-    private ProducerRecord<String, byte[]> eventRecord(BalanceChanged event, Context trace, List<Span> spans) {
+    /**
+     * The record of an event on its account's partition (where its earlier events are, even after partitions were
+     * added), with a producer span under the poll's trace; the traceparent header carries it on.
+     */
+    private ProducerRecord<String, byte[]> eventRecord(BalanceChanged event, int partition, Context trace,
+            List<Span> spans) {
         RecordHeaders headers = new RecordHeaders();
         byte[] value = serializer.serialize(eventTopic, headers, event);
         if (trace != null) {
@@ -378,7 +388,7 @@ public class TransactionalPublisher implements EventPublisher {
             telemetry.getPropagators().getTextMapPropagator().inject(trace.with(span), headers,
                     (carrier, key, header) -> carrier.remove(key).add(key, header.getBytes(StandardCharsets.UTF_8)));
         }
-        return new ProducerRecord<>(eventTopic, null, event.getAccountId(), value, headers);
+        return new ProducerRecord<>(eventTopic, partition, event.getAccountId(), value, headers);
     }
 
     private KafkaProducer<String, byte[]> producer() {

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -46,13 +45,15 @@ public class GroupMembership implements Ownership {
 
     private final KafkaClients clients;
     private final String stateTopic;
+    private final String eventTopic;
     private final String memberName = "balance-stream-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile ConsumerGroupMetadata groupMetadata;
     private volatile Instant lastContact;
     /** The current member's heartbeat metric; only the membership thread touches it. */
     private Metric heartbeatMetric;
-    private volatile int partitionCount;
+    /** Null until the group first assigned partitions to this instance. */
+    private volatile PartitionSpread spread;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -61,6 +62,7 @@ public class GroupMembership implements Ownership {
     public GroupMembership(KafkaClients clients) {
         this.clients = clients;
         this.stateTopic = clients.config().stateTopicName();
+        this.eventTopic = clients.config().topic();
     }
 
     public synchronized void start(OwnershipListener listener) {
@@ -105,14 +107,14 @@ public class GroupMembership implements Ownership {
     }
 
     @Override
-    public int partitionCount() {
-        return partitionCount;
+    public PartitionSpread spread() {
+        return spread;
     }
 
     @Override
     public boolean owns(String accountId) {
-        int count = partitionCount;
-        return count > 0 && owned.contains(AccountPartitions.partitionOf(accountId, count));
+        PartitionSpread current = spread;
+        return current != null && owned.contains(AccountPartitions.partitionOf(accountId, current.statePartitions()));
     }
 
     public String memberName() {
@@ -187,7 +189,7 @@ public class GroupMembership implements Ownership {
         if (!owned.isEmpty()) {
             Set<Integer> lost = ownedPartitions();
             owned.clear();
-            listener.revoked(lost, partitionCount);
+            listener.revoked(lost, spread.statePartitions());
         }
     }
 
@@ -217,12 +219,12 @@ public class GroupMembership implements Ownership {
             if (partitions.isEmpty()) {
                 return;
             }
-            partitionCount = spreadOver(member.partitionsFor(stateTopic));
+            spread = readSpread();
             Set<Integer> gained = numbers(partitions);
             LOG.infof("Assigned partitions %s of %s (generation %d)", gained, stateTopic,
                     groupMetadata.generationId());
             owned.addAll(gained);
-            listener.assigned(gained, partitionCount);
+            listener.assigned(gained, spread.statePartitions());
         }
 
         @Override
@@ -243,26 +245,30 @@ public class GroupMembership implements Ownership {
             Set<Integer> released = numbers(partitions);
             LOG.infof("%s partitions %s of %s", how, released, stateTopic);
             owned.removeAll(released);
-            listener.revoked(released, partitionCount);
+            listener.revoked(released, spread.statePartitions());
         }
 
-        /** How many of the topic's partitions hold accounts: see {@link AccountPartitions#spreadOver}. */
-        private int spreadOver(List<PartitionInfo> topic) {
-            Set<TopicPartition> all = topic.stream().map(info -> new TopicPartition(stateTopic, info.partition()))
-                    .collect(Collectors.toSet());
+        /** What the group's committed offsets say the accounts are spread over: see {@link PartitionSpread}. */
+        private PartitionSpread readSpread() {
+            Set<TopicPartition> all = member.partitionsFor(stateTopic).stream()
+                    .map(info -> new TopicPartition(stateTopic, info.partition())).collect(Collectors.toSet());
+            int events = member.partitionsFor(eventTopic).size();
             // read_committed: waits for a transaction still open on these offsets, as recovery does after this.
             Duration wait = clients.config().transactionTimeout().multipliedBy(2).plusSeconds(30);
             List<String> marks = member.committed(all, wait).values().stream()
                     .map(offset -> offset == null ? null : offset.metadata()).toList();
-            int count = AccountPartitions.spreadOver(marks, all.size());
-            if (count < all.size()) {
-                LOG.warnf("State topic %s has %d partitions, but its accounts' states were written over %d: accounts "
-                        + "stay on partitions 0-%d and partitions %d-%d hold none, since an account moved to another "
-                        + "partition would lose its state. A state topic's partition count is fixed once states are "
-                        + "written: set balance-stream.kafka.partitions to the most instances you will run before the "
-                        + "first start.", stateTopic, all.size(), count, count - 1, count, all.size() - 1);
+            PartitionSpread found = PartitionSpread.of(marks, all.size(), events);
+            if (found.statePartitions() < all.size()) {
+                LOG.warnf("State topic %s has %d partitions, but its accounts' states were written over %d: partitions "
+                        + "%d-%d hold no account, since an account moved to another partition would lose its state",
+                        stateTopic, all.size(), found.statePartitions(), found.statePartitions(), all.size() - 1);
             }
-            return count;
+            if (found.eventPartitions() < events) {
+                LOG.warnf("Event topic %s has %d partitions, but events were written over %d: partitions %d-%d get no "
+                        + "event, since an account's events moved to another partition could be read out of order",
+                        eventTopic, events, found.eventPartitions(), found.eventPartitions(), events - 1);
+            }
+            return found;
         }
 
         private static Set<Integer> numbers(Collection<TopicPartition> partitions) {

@@ -10,6 +10,6 @@ public interface Ownership {
     /** Sent with every transaction: Kafka refuses the commit when it is stale. Null before joining the group. */
     ConsumerGroupMetadata groupMetadata();
 
-    /** Partitions of the state topic (accounts map onto them). */
-    int partitionCount();
+    /** How many partitions of each topic accounts are spread over; null before the group assigned any. */
+    PartitionSpread spread();
 }

@@ -80,7 +80,7 @@ public class PollingScheduler implements OwnershipListener {
         this.recovery = recovery;
         this.config = config;
         this.context = new PollingContext(publisher, baselines, (accountId, timeout) -> recovery.recoverAccount(
-                accountId, membership.partitionCount(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
+                accountId, membership.spread().statePartitions(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
                 config.credentialsKey());
         this.firstPolls = new FirstPollGate(Math.max(1, config.firstPollConcurrency())); // checked at start
         this.owned = new OwnedAccounts(context, config.webhook().minPollInterval(), this::startLoop,

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +39,7 @@ import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.Ownership;
 import io.balancestream.ownership.OwnershipListener;
+import io.balancestream.ownership.PartitionSpread;
 import io.balancestream.state.RecoveredStates;
 import io.balancestream.state.StateRecovery;
 import io.opentelemetry.api.OpenTelemetry;
@@ -53,6 +56,11 @@ class TransactionalPublisherTest {
     /** What an instance believes about its ownership, whatever the group decided. */
     private record FixedOwnership(boolean ownsEverything, ConsumerGroupMetadata groupMetadata, int partitionCount)
             implements Ownership {
+
+        @Override
+        public PartitionSpread spread() {
+            return new PartitionSpread(partitionCount, partitionCount);
+        }
 
         @Override
         public boolean owns(String accountId) {
@@ -116,7 +124,7 @@ class TransactionalPublisherTest {
                 .get(30, TimeUnit.SECONDS);
 
         assertThat(sequences(clients, settings.topic())).containsExactly(1L, 2L);
-        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, owner.partitionCount(),
+        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, owner.spread().statePartitions(),
                 Duration.ofSeconds(30));
         StoredState stored = recovered.states().get(ACCOUNT_ID);
         assertThat(stored.published().sequence()).isEqualTo(2);
@@ -171,33 +179,44 @@ class TransactionalPublisherTest {
     }
 
     @Test
-    void partitionsAddedToTheStateTopicLaterLeaveEveryAccountWhereItsStateIs() throws Exception {
+    void partitionsAddedToBothTopicsLaterLeaveEveryAccountWhereItsStateAndEventsAre() throws Exception {
         TestKafka.Settings settings = TestKafka.Settings.unique(2);
         KafkaClients clients = kafka.clients(settings);
         GroupMembership first = member(clients);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedPartitions().size() == 2);
         publisher(clients, first).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
         first.stop(Duration.ofSeconds(10));
-        // An operator adds partitions to run more instances; with the topic's new count the account would move.
-        int grown = java.util.stream.IntStream.rangeClosed(3, 16).filter(count -> AccountPartitions.partitionOf(
-                ACCOUNT_ID, count) != AccountPartitions.partitionOf(ACCOUNT_ID, 2)).findFirst().orElseThrow();
+        // An operator adds partitions to run more instances; with the topics' new count the account would move.
+        int grown = IntStream.rangeClosed(3, 16).filter(count -> AccountPartitions.partitionOf(ACCOUNT_ID, count)
+                != AccountPartitions.partitionOf(ACCOUNT_ID, 2)).findFirst().orElseThrow();
         try (Admin admin = clients.admin()) {
-            admin.createPartitions(java.util.Map.of(settings.stateTopicName(), NewPartitions.increaseTo(grown)))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createPartitions(Map.of(settings.stateTopicName(), NewPartitions.increaseTo(grown),
+                    settings.topic(), NewPartitions.increaseTo(grown))).all().get(30, TimeUnit.SECONDS);
         }
 
         GroupMembership second = member(clients);
         await().atMost(Duration.ofSeconds(30)).until(() -> second.ownedPartitions().size() == grown);
-        assertThat(second.partitionCount()).as("accounts stay spread over the partitions their states were written to")
-                .isEqualTo(2);
-        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID, second.partitionCount(),
-                Duration.ofSeconds(30));
+        assertThat(second.spread()).as("accounts stay spread over the partitions they were written to")
+                .isEqualTo(new PartitionSpread(2, 2));
+        RecoveredStates recovered = new StateRecovery(clients).recoverAccount(ACCOUNT_ID,
+                second.spread().statePartitions(), Duration.ofSeconds(30));
         assertThat(recovered.states().get(ACCOUNT_ID).published().sequence()).as("the state is still found")
                 .isEqualTo(1);
 
         publisher(clients, second).publish(ACCOUNT_ID, List.of(pending("1", "2", 2)), null).get(30, TimeUnit.SECONDS);
         assertThat(new StateRecovery(clients).recoverAccount(ACCOUNT_ID, 2, Duration.ofSeconds(30)).states()
                 .get(ACCOUNT_ID).published().sequence()).as("the next state goes where the last one is").isEqualTo(2);
-        assertThat(sequences(clients, settings.topic())).containsExactly(1L, 2L);
+        assertThat(eventPartitions(clients, settings.topic())).as("the next event goes where the first one is")
+                .containsExactly(AccountPartitions.partitionOf(ACCOUNT_ID, 2), AccountPartitions.partitionOf(
+                        ACCOUNT_ID, 2));
+    }
+
+    private static List<Integer> eventPartitions(KafkaClients clients, String topic) {
+        List<Integer> partitions = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(clients, "test")) {
+            reader.readToEnd(reader.partitionsOf(topic, Duration.ofSeconds(10)), Duration.ofSeconds(30), () -> true,
+                    record -> partitions.add(record.partition()));
+        }
+        return partitions;
     }
 }

@@ -213,7 +213,7 @@ class BalanceStreamTest {
         BalanceChanged contoso = lastEvent("contoso");
         BalanceChanged fabrikam = lastEvent("fabrikam");
 
-        int partitions = membership.partitionCount();
+        int partitions = membership.spread().statePartitions();
         Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
         RecoveredStates recovered = recovery.recover(all, Set.of("contoso", "fabrikam", "unknown"),
                 Duration.ofSeconds(10), () -> true);

@@ -32,8 +32,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The state topic outlives the event topic: events deleted by retention (or a recreated topic) never make an
- * account start its sequence again, nor do partitions added to the state topic, and a state topic that would delete
- * state is refused at startup. Runs the
+ * account start its sequence again, nor do partitions added to the topics, and a state topic that would delete state
+ * is refused at startup. Runs the
  * packaged service against the simulator of the test application and a real broker.
  */
 @QuarkusTest
@@ -71,8 +71,12 @@ class StateTopicIT {
     }
 
     private static List<BalanceChanged> events(String run, String account) {
+        return records(run, account).stream().map(EventTopic.Event::value).toList();
+    }
+
+    private static List<EventTopic.Event> records(String run, String account) {
         return EventTopic.readAll(kafka(), run + ".balance-changed").stream().filter(e -> account.equals(e.key()))
-                .map(EventTopic.Event::value).toList();
+                .toList();
     }
 
     private static void awaitPolls(String run, String account, int polls) {
@@ -139,7 +143,7 @@ class StateTopicIT {
     }
 
     @Test
-    void partitionsAddedToTheStateTopicNeverRestartASequence() throws Exception {
+    void partitionsAddedToBothTopicsNeverRestartASequenceNorMoveAnAccountsEvents() throws Exception {
         String run = "grown-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> accounts = List.of("north", "south", "east", "west");
         String moved = accounts.stream().filter(account -> AccountPartitions.partitionOf(account, 2)
@@ -150,15 +154,16 @@ class StateTopicIT {
         await().atMost(TIMEOUT).until(() -> accounts.stream().allMatch(account -> events(run, account).size() == 1));
         service.stop();
         try (Admin admin = admin()) {
-            admin.createPartitions(Map.of(run + ".balance-changed.state", NewPartitions.increaseTo(6))).all()
-                    .get(30, TimeUnit.SECONDS);
+            admin.createPartitions(Map.of(run + ".balance-changed.state", NewPartitions.increaseTo(6),
+                    run + ".balance-changed", NewPartitions.increaseTo(6))).all().get(30, TimeUnit.SECONDS);
         }
 
         service.start();
         accounts.forEach(account -> awaitPolls(run, account, 5));
         assertThat(accounts).as("no account published its first observation again")
                 .allSatisfy(account -> assertThat(events(run, account)).hasSize(1));
-        assertThat(service.log()).contains("has 6 partitions, but its accounts' states were written over 2");
+        assertThat(service.log()).contains("has 6 partitions, but its accounts' states were written over 2",
+                "has 6 partitions, but events were written over 2");
 
         Simulator.setBalance(tenant(run + "-" + moved), "77.70");
         await().atMost(TIMEOUT).until(() -> events(run, moved).size() == 2);
@@ -167,6 +172,8 @@ class StateTopicIT {
         assertThat(next.getPrevious().getBalanceAmount())
                 .isEqualByComparingTo(events(run, moved).get(0).getCurrent().getBalanceAmount());
         assertThat(next.getCurrent().getBalanceAmount()).isEqualByComparingTo(new BigDecimal("77.70"));
+        assertThat(records(run, moved)).as("its events stay in one partition, so consumers read them in order")
+                .extracting(EventTopic.Event::partition).containsOnly(AccountPartitions.partitionOf(moved, 2));
     }
 
     @Test

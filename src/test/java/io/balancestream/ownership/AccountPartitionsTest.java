@@ -41,19 +41,4 @@ class AccountPartitionsTest {
     void aTopicWithoutPartitionsIsRefused() {
         assertThatThrownBy(() -> AccountPartitions.partitionOf("a", 0)).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void accountsStaySpreadOverTheCountTheirStatesWereWrittenWith() {
-        assertThat(AccountPartitions.spreadOver(List.of(), 6)).as("nothing written yet: the topic's count").isEqualTo(6);
-        assertThat(AccountPartitions.spreadOver(java.util.Arrays.asList(null, "", "other metadata"), 6))
-                .as("offsets without a mark (an older version)").isEqualTo(6);
-        assertThat(AccountPartitions.spreadOver(List.of(AccountPartitions.mark(6), AccountPartitions.mark(6)), 8))
-                .as("two partitions added later").isEqualTo(6);
-        assertThat(AccountPartitions.spreadOver(List.of(AccountPartitions.mark(8), AccountPartitions.mark(6)), 8))
-                .as("the smallest count decides").isEqualTo(6);
-        assertThat(AccountPartitions.spreadOver(List.of(AccountPartitions.mark(12)), 4))
-                .as("a count the topic no longer has (recreated smaller) is ignored").isEqualTo(4);
-        assertThat(AccountPartitions.spreadOver(List.of("balance-stream.accounts-over=0",
-                "balance-stream.accounts-over=x", "balance-stream.accounts-over=99999999999"), 6)).isEqualTo(6);
-    }
 }
