@@ -12,9 +12,13 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -26,7 +30,7 @@ import io.balancestream.config.BalanceStreamConfig;
  * The topics the service relies on, checked before it joins the group: created when missing (partitions,
  * replication factor and min.insync.replicas from {@code balance-stream.kafka.*}, the state topic compacted, the
  * webhook topic with one partition and an hour's retention), and refused when the state topic exists but would delete
- * state (not compacted).
+ * state (not compacted), or holds no state while the event topic holds events.
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -54,7 +58,7 @@ public class TopicSetup {
 
     /**
      * @param webhooks an account takes Partner Center's callbacks: the webhook topic is needed too
-     * @throws UnsafeTopicException when the state topic is not compacted
+     * @throws UnsafeTopicException when the state topic is not compacted, or was lost
      * @throws KafkaException       when Kafka cannot be reached or refuses (retry later)
      */
     public void ensureTopics(boolean webhooks) {
@@ -85,10 +89,12 @@ public class TopicSetup {
                                 Long.toString(Duration.ofHours(1).toMillis())))));
             }
             boolean createdState = false;
+            boolean createdEvents = false;
             for (NewTopic topic : missing) {
                 try {
                     get(admin.createTopics(List.of(topic)).all());
                     createdState |= topic.name().equals(state);
+                    createdEvents |= topic.name().equals(events);
                     LOG.infof("Created topic %s: %d partitions, replication factor %s, %s", topic.name(),
                             topic.numPartitions(), topic.replicationFactor() < 0 ? "broker default"
                                     : topic.replicationFactor(), topic.configs());
@@ -102,6 +108,9 @@ public class TopicSetup {
             // describing it at once fails with UnknownTopicOrPartition). One created by someone else does.
             if (!createdState) {
                 checkStateTopic(admin, state);
+            }
+            if (!createdEvents) {
+                checkStateNotLost(admin, events, state, createdState);
             }
         } finally {
             inFlight = null;
@@ -140,6 +149,49 @@ public class TopicSetup {
         }
         TopicDescription description = get(admin.describeTopics(List.of(state)).allTopicNames()).get(state);
         LOG.infof("State topic %s: %d partitions, compacted", state, description.partitions().size());
+    }
+
+    /**
+     * Events were published but the state topic holds nothing: it was deleted, or the setting points at another
+     * topic. Started this way, every account would publish sequence 1 again, with eventIds consumers have seen.
+     */
+    private void checkStateNotLost(Admin admin, String events, String state, boolean stateCreated) {
+        if (!stateCreated && committedRecords(admin, state) > 0) {
+            return;
+        }
+        if (committedRecords(admin, events) == 0) {
+            return;
+        }
+        if (!stateCreated) {
+            // An instance that starts during the very first commit may see the event's marker before the state's.
+            pauseBriefly();
+            if (committedRecords(admin, state) > 0) {
+                return;
+            }
+        }
+        throw new UnsafeTopicException("Event topic " + events + " holds published events, but state topic " + state
+                + (stateCreated ? " was missing" : " is empty") + ": started this way, every account would publish "
+                + "sequence 1 again, with eventIds consumers have already seen. Restore " + state + ", or set "
+                + "balance-stream.kafka.state-topic to the topic that holds the state, or publish to a new event topic "
+                + "(balance-stream.kafka.topic)");
+    }
+
+    /** How far the topic's committed records reach, summed over its partitions (0: nothing was ever committed). */
+    private static long committedRecords(Admin admin, String topic) {
+        TopicDescription description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        description.partitions().forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()),
+                OffsetSpec.latest()));
+        return get(admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()).values()
+                .stream().mapToLong(info -> info.offset()).sum();
+    }
+
+    private static void pauseBriefly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {

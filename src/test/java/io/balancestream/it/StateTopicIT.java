@@ -177,6 +177,27 @@ class StateTopicIT {
     }
 
     @Test
+    void aLostStateTopicStopsStartupInsteadOfStartingEverySequenceAgain() throws Exception {
+        String run = "lost-" + UUID.randomUUID().toString().substring(0, 6);
+        service = new ServiceProcess(settings(run, List.of("solo")), WORK.resolve(run + ".log")).start();
+        await().atMost(TIMEOUT).until(() -> events(run, "solo").size() == 1);
+        service.stop();
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(run + ".balance-changed.state")).all().get(30, TimeUnit.SECONDS);
+            await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get(10, TimeUnit.SECONDS)
+                    .contains(run + ".balance-changed.state"));
+        }
+
+        service.start();
+        assertThat(service.waitForExit(60)).as("without its state the service would publish sequence 1 again")
+                .isTrue();
+        assertThat(service.exitValue()).isNotZero();
+        assertThat(service.log()).contains("holds published events, but state topic " + run
+                + ".balance-changed.state", "balance-stream.kafka.state-topic");
+        assertThat(events(run, "solo")).extracting(BalanceChanged::getSequence).containsExactly(1L);
+    }
+
+    @Test
     void aStateTopicThatIsNotCompactedStopsStartupNamingIt() throws Exception {
         String run = "uncompacted-" + UUID.randomUUID().toString().substring(0, 6);
         try (Admin admin = admin()) {
