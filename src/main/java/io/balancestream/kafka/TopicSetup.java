@@ -6,17 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -37,6 +35,8 @@ public class TopicSetup {
 
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Reading a whole event topic's keys, once, when its state topic is empty. */
+    private static final Duration EVENT_SCAN_TIMEOUT = Duration.ofMinutes(30);
 
     /** A setting or topic that makes running unsafe; retrying cannot fix it. */
     public static final class UnsafeTopicException extends RuntimeException {
@@ -49,6 +49,7 @@ public class TopicSetup {
     private final BalanceStreamConfig.Kafka config;
     /** The admin client of a check under way, so that a stop can cut it short. */
     private volatile Admin inFlight;
+    private volatile boolean aborted;
 
     @Inject
     public TopicSetup(KafkaClients clients) {
@@ -57,11 +58,12 @@ public class TopicSetup {
     }
 
     /**
-     * @param webhooks an account takes Partner Center's callbacks: the webhook topic is needed too
+     * @param webhooks   an account takes Partner Center's callbacks: the webhook topic is needed too
+     * @param accountIds the accounts of this deployment (whose events, if any, need their state)
      * @throws UnsafeTopicException when the state topic is not compacted, or was lost
      * @throws KafkaException       when Kafka cannot be reached or refuses (retry later)
      */
-    public void ensureTopics(boolean webhooks) {
+    public void ensureTopics(boolean webhooks, Set<String> accountIds) {
         String events = config.topic();
         String state = config.stateTopicName();
         try (Admin admin = clients.admin()) {
@@ -110,7 +112,7 @@ public class TopicSetup {
                 checkStateTopic(admin, state);
             }
             if (!createdEvents) {
-                checkStateNotLost(admin, events, state, createdState);
+                checkStateNotLost(events, state, createdState, accountIds);
             }
         } finally {
             inFlight = null;
@@ -119,6 +121,7 @@ public class TopicSetup {
 
     /** Ends a check under way at once (the service is stopping): its calls fail instead of waiting for Kafka. */
     public void abort() {
+        aborted = true;
         Admin admin = inFlight;
         if (admin != null) {
             admin.close(Duration.ZERO);
@@ -152,38 +155,46 @@ public class TopicSetup {
     }
 
     /**
-     * Events were published but the state topic holds nothing: it was deleted, or the setting points at another
-     * topic. Started this way, every account would publish sequence 1 again, with eventIds consumers have seen.
+     * Events of this deployment's accounts were published but the state topic holds nothing: it was deleted, or the
+     * setting points at another topic. Started this way, every such account would publish sequence 1 again, with
+     * eventIds consumers have seen. (Another deployment's events on a shared event topic are no reason to refuse.)
      */
-    private void checkStateNotLost(Admin admin, String events, String state, boolean stateCreated) {
-        if (!stateCreated && committedRecords(admin, state) > 0) {
-            return;
-        }
-        if (committedRecords(admin, events) == 0) {
-            return;
-        }
-        if (!stateCreated) {
-            // An instance that starts during the very first commit may see the event's marker before the state's.
-            pauseBriefly();
-            if (committedRecords(admin, state) > 0) {
+    private void checkStateNotLost(String events, String state, boolean stateCreated, Set<String> accountIds) {
+        try (TopicReader reader = new TopicReader(clients, "balance-stream-topic-check")) {
+            if (!stateCreated && written(reader, state) || !written(reader, events)) {
                 return;
             }
+            // Rare (a first start on an event topic in use): read its keys once.
+            Set<String> published = new TreeSet<>();
+            List<TopicPartition> partitions = reader.partitionsOf(events, TIMEOUT);
+            reader.readToEnd(partitions, EVENT_SCAN_TIMEOUT, () -> !aborted, record -> {
+                if (accountIds.contains(record.key())) {
+                    published.add(record.key());
+                }
+            });
+            if (published.isEmpty() || aborted) {
+                return;
+            }
+            if (!stateCreated) {
+                // An instance that starts during the very first commit may see the event before the state.
+                pauseBriefly();
+                if (written(reader, state)) {
+                    return;
+                }
+            }
+            throw new UnsafeTopicException("Event topic " + events + " holds events of " + published.size()
+                    + " of this deployment's accounts " + published.stream().limit(5).toList() + ", but state topic "
+                    + state + (stateCreated ? " was missing" : " is empty") + ": started this way, they would publish "
+                    + "sequence 1 again, with eventIds consumers have already seen. Restore " + state + ", or set "
+                    + "balance-stream.kafka.state-topic to the topic that holds the state, or publish to a new event "
+                    + "topic (balance-stream.kafka.topic)");
         }
-        throw new UnsafeTopicException("Event topic " + events + " holds published events, but state topic " + state
-                + (stateCreated ? " was missing" : " is empty") + ": started this way, every account would publish "
-                + "sequence 1 again, with eventIds consumers have already seen. Restore " + state + ", or set "
-                + "balance-stream.kafka.state-topic to the topic that holds the state, or publish to a new event topic "
-                + "(balance-stream.kafka.topic)");
     }
 
-    /** How far the topic's committed records reach, summed over its partitions (0: nothing was ever committed). */
-    private static long committedRecords(Admin admin, String topic) {
-        TopicDescription description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        description.partitions().forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()),
-                OffsetSpec.latest()));
-        return get(admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()).values()
-                .stream().mapToLong(info -> info.offset()).sum();
+    /** Whether anything was ever written to the topic (its high watermarks are not all 0). */
+    private static boolean written(TopicReader reader, String topic) {
+        return reader.endOffsets(reader.partitionsOf(topic, TIMEOUT), TIMEOUT).values().stream()
+                .anyMatch(end -> end > 0);
     }
 
     private static void pauseBriefly() {

@@ -104,7 +104,7 @@ public class PollingScheduler implements OwnershipListener {
                 config.kafka().groupId());
         setup = Uni.createFrom().item(() -> {
             try {
-                topics.ensureTopics(!accounts.withWebhook().isEmpty());
+                topics.ensureTopics(!accounts.withWebhook().isEmpty(), Set.copyOf(accounts.ids()));
                 return true;
             } catch (RuntimeException e) {
                 if (!running) {

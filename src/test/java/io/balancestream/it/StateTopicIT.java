@@ -192,9 +192,26 @@ class StateTopicIT {
         assertThat(service.waitForExit(60)).as("without its state the service would publish sequence 1 again")
                 .isTrue();
         assertThat(service.exitValue()).isNotZero();
-        assertThat(service.log()).contains("holds published events, but state topic " + run
-                + ".balance-changed.state", "balance-stream.kafka.state-topic");
+        assertThat(service.log()).contains("accounts [solo], but state topic " + run + ".balance-changed.state",
+                "balance-stream.kafka.state-topic");
         assertThat(events(run, "solo")).extracting(BalanceChanged::getSequence).containsExactly(1L);
+    }
+
+    @Test
+    void anotherDeploymentWithItsOwnStateMayShareTheEventTopic() throws Exception {
+        String run = "shared-" + UUID.randomUUID().toString().substring(0, 6);
+        service = new ServiceProcess(settings(run, List.of("first")), WORK.resolve(run + ".log")).start();
+        await().atMost(TIMEOUT).until(() -> events(run, "first").size() == 1);
+        service.stop();
+
+        Map<String, String> second = settings(run, List.of("second"));
+        second.put("balance-stream.kafka.group-id", run + "-second");
+        second.put("balance-stream.kafka.state-topic", run + ".second.state");
+        service = new ServiceProcess(second, WORK.resolve(run + "-second.log")).start();
+        await().atMost(TIMEOUT).until(() -> !service.isAlive() || events(run, "second").size() == 1);
+        assertThat(service.isAlive()).as("another deployment's events are no reason to refuse").isTrue();
+        assertThat(events(run, "second").get(0).getSequence()).isEqualTo(1);
+        assertThat(events(run, "first")).hasSize(1);
     }
 
     @Test

@@ -111,7 +111,7 @@ public final class TestKafka implements AutoCloseable, BeforeAllCallback, AfterA
         KafkaClients clients = new KafkaClients(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers(), "delivery.timeout.ms", 5000, "request.timeout.ms", 2000,
                 "max.block.ms", 3000), settings);
-        new TopicSetup(clients).ensureTopics(true);
+        new TopicSetup(clients).ensureTopics(true, java.util.Set.of());
         return clients;
     }
 
