@@ -175,12 +175,10 @@ public class TopicSetup {
             if (published.isEmpty() || aborted) {
                 return;
             }
-            if (!stateCreated) {
-                // An instance that starts during the very first commit may see the event before the state.
-                pauseBriefly();
-                if (written(reader, state)) {
-                    return;
-                }
+            // An instance that starts during the very first commit may have looked at the state topic before the state
+            // record was written; the events read since were committed, so their transactions' state records are in.
+            if (!stateCreated && written(reader, state)) {
+                return;
             }
             throw new UnsafeTopicException("Event topic " + events + " holds events of " + published.size()
                     + " of this deployment's accounts " + published.stream().limit(5).toList() + ", but state topic "
@@ -195,14 +193,6 @@ public class TopicSetup {
     private static boolean written(TopicReader reader, String topic) {
         return reader.endOffsets(reader.partitionsOf(topic, TIMEOUT), TIMEOUT).values().stream()
                 .anyMatch(end -> end > 0);
-    }
-
-    private static void pauseBriefly() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
