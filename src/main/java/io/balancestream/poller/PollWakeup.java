@@ -94,7 +94,8 @@ final class PollWakeup {
         if (lastStart == null) {
             return Duration.ZERO;
         }
-        Duration rest = Duration.between(clock.instant(), lastStart.plus(minInterval));
-        return rest.isNegative() ? Duration.ZERO : rest;
+        long nanos = Duration.between(clock.instant(), lastStart.plus(minInterval)).toNanos();
+        // Up to whole milliseconds: the timer counts in them and would otherwise end the wait up to 1 ms early.
+        return nanos <= 0 ? Duration.ZERO : Duration.ofMillis((nanos + 999_999) / 1_000_000);
     }
 }
