@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -112,7 +113,7 @@ public class TopicSetup {
                 checkStateTopic(admin, state);
             }
             if (!createdEvents) {
-                checkStateNotLost(events, state, createdState, accountIds);
+                checkStateNotLost(admin, events, state, createdState, accountIds);
             }
         } finally {
             inFlight = null;
@@ -159,12 +160,13 @@ public class TopicSetup {
      * setting points at another topic. Started this way, every such account would publish sequence 1 again, with
      * eventIds consumers have seen. (Another deployment's events on a shared event topic are no reason to refuse.)
      */
-    private void checkStateNotLost(String events, String state, boolean stateCreated, Set<String> accountIds) {
+    private void checkStateNotLost(Admin admin, String events, String state, boolean stateCreated,
+            Set<String> accountIds) {
+        if (!stateCreated && written(admin, state) || !written(admin, events)) {
+            return; // the usual start: no reader is built
+        }
+        // Rare (a first start on an event topic in use): read its keys once.
         try (TopicReader reader = new TopicReader(clients, "balance-stream-topic-check")) {
-            if (!stateCreated && written(reader, state) || !written(reader, events)) {
-                return;
-            }
-            // Rare (a first start on an event topic in use): read its keys once.
             Set<String> published = new TreeSet<>();
             List<TopicPartition> partitions = reader.partitionsOf(events, TIMEOUT);
             reader.readToEnd(partitions, EVENT_SCAN_TIMEOUT, () -> !aborted, record -> {
@@ -177,7 +179,7 @@ public class TopicSetup {
             }
             // An instance that starts during the very first commit may have looked at the state topic before the state
             // record was written; the events read since were committed, so their transactions' state records are in.
-            if (!stateCreated && written(reader, state)) {
+            if (!stateCreated && written(admin, state)) {
                 return;
             }
             throw new UnsafeTopicException("Event topic " + events + " holds events of " + published.size()
@@ -190,9 +192,11 @@ public class TopicSetup {
     }
 
     /** Whether anything was ever written to the topic (its high watermarks are not all 0). */
-    private static boolean written(TopicReader reader, String topic) {
-        return reader.endOffsets(reader.partitionsOf(topic, TIMEOUT), TIMEOUT).values().stream()
-                .anyMatch(end -> end > 0);
+    private static boolean written(Admin admin, String topic) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().forEach(partition ->
+                latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+        return get(admin.listOffsets(latest).all()).values().stream().anyMatch(end -> end.offset() > 0);
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
