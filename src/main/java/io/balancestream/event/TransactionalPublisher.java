@@ -344,10 +344,10 @@ public class TransactionalPublisher implements EventPublisher {
             if (request.events().isEmpty()) {
                 continue;
             }
+            int eventPartition = AccountPartitions.partitionOf(request.accountId(), spread.eventPartitions());
             Future<RecordMetadata> last = null;
             for (Pending pending : request.events()) {
-                last = transactional.send(eventRecord(pending.event(), AccountPartitions.partitionOf(
-                        request.accountId(), spread.eventPartitions()), request.trace(), spans));
+                last = transactional.send(eventRecord(pending.event(), eventPartition, request.trace(), spans));
             }
             lastEvents.put(request, last);
         }
