@@ -96,6 +96,14 @@ class TransactionalPublisherTest {
         return member;
     }
 
+    /** The only member of the group, once it owns both partitions and published the account's sequence 1. */
+    private GroupMembership ownerOfFirstEvent(KafkaClients clients) throws Exception {
+        GroupMembership owner = member(clients);
+        await().atMost(Duration.ofSeconds(30)).until(() -> owner.ownedPartitions().size() == 2);
+        publisher(clients, owner).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
+        return owner;
+    }
+
     private TransactionalPublisher publisher(KafkaClients clients, Ownership ownership) {
         TransactionalPublisher publisher = new TransactionalPublisher(clients, ownership, "test",
                 OpenTelemetry.noop(), OpenTelemetry.noop().getTracer("test"));
@@ -136,9 +144,7 @@ class TransactionalPublisherTest {
     void anInstanceThatLostItsAccountsToTheGroupCannotCommit() throws Exception {
         TestKafka.Settings settings = TestKafka.Settings.unique(2);
         KafkaClients clients = kafka.clients(settings);
-        GroupMembership first = member(clients);
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedPartitions().size() == 2);
-        publisher(clients, first).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
+        GroupMembership first = ownerOfFirstEvent(clients);
         // What a paused instance still holds when it wakes up: its old generation.
         ConsumerGroupMetadata stale = first.groupMetadata();
 
@@ -182,9 +188,7 @@ class TransactionalPublisherTest {
     void partitionsAddedToBothTopicsLaterLeaveEveryAccountWhereItsStateAndEventsAre() throws Exception {
         TestKafka.Settings settings = TestKafka.Settings.unique(2);
         KafkaClients clients = kafka.clients(settings);
-        GroupMembership first = member(clients);
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedPartitions().size() == 2);
-        publisher(clients, first).publish(ACCOUNT_ID, List.of(pending(null, "1", 1)), null).get(30, TimeUnit.SECONDS);
+        GroupMembership first = ownerOfFirstEvent(clients);
         first.stop(Duration.ofSeconds(10));
         // An operator adds partitions to run more instances; with the topics' new count the account would move.
         int grown = IntStream.rangeClosed(3, 16).filter(count -> AccountPartitions.partitionOf(ACCOUNT_ID, count)

@@ -79,6 +79,13 @@ class StateTopicIT {
                 .toList();
     }
 
+    /** One account's service publishes its first event and stops: the history a test then damages. */
+    private void firstEventThenStop(String run, String account) {
+        service = new ServiceProcess(settings(run, List.of(account)), WORK.resolve(run + ".log")).start();
+        await().atMost(TIMEOUT).until(() -> events(run, account).size() == 1);
+        service.stop();
+    }
+
     private static void awaitPolls(String run, String account, int polls) {
         long before = Simulator.summaryRequests(tenant(run + "-" + account));
         await().atMost(TIMEOUT).until(() -> Simulator.summaryRequests(tenant(run + "-" + account)) >= before + polls);
@@ -123,9 +130,7 @@ class StateTopicIT {
     @Test
     void aRecreatedEventTopicIsReportedAndTheSequenceGoesOn() throws Exception {
         String run = "recreated-" + UUID.randomUUID().toString().substring(0, 6);
-        service = new ServiceProcess(settings(run, List.of("solo")), WORK.resolve(run + ".log")).start();
-        await().atMost(TIMEOUT).until(() -> events(run, "solo").size() == 1);
-        service.stop();
+        firstEventThenStop(run, "solo");
         try (Admin admin = admin()) {
             admin.deleteTopics(List.of(run + ".balance-changed")).all().get(30, TimeUnit.SECONDS);
             await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
@@ -179,9 +184,7 @@ class StateTopicIT {
     @Test
     void aLostStateTopicStopsStartupInsteadOfStartingEverySequenceAgain() throws Exception {
         String run = "lost-" + UUID.randomUUID().toString().substring(0, 6);
-        service = new ServiceProcess(settings(run, List.of("solo")), WORK.resolve(run + ".log")).start();
-        await().atMost(TIMEOUT).until(() -> events(run, "solo").size() == 1);
-        service.stop();
+        firstEventThenStop(run, "solo");
         try (Admin admin = admin()) {
             admin.deleteTopics(List.of(run + ".balance-changed.state")).all().get(30, TimeUnit.SECONDS);
             await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get(10, TimeUnit.SECONDS)
@@ -200,9 +203,7 @@ class StateTopicIT {
     @Test
     void anotherDeploymentWithItsOwnStateMayShareTheEventTopic() throws Exception {
         String run = "shared-" + UUID.randomUUID().toString().substring(0, 6);
-        service = new ServiceProcess(settings(run, List.of("first")), WORK.resolve(run + ".log")).start();
-        await().atMost(TIMEOUT).until(() -> events(run, "first").size() == 1);
-        service.stop();
+        firstEventThenStop(run, "first");
 
         Map<String, String> second = settings(run, List.of("second"));
         second.put("balance-stream.kafka.group-id", run + "-second");
