@@ -69,7 +69,7 @@ public final class BalanceEventMapper {
         return new PublishedState(fromAvro(event.getCurrent()), event.getSequence());
     }
 
-    static io.balancestream.events.BalanceSnapshot toAvro(BalanceSnapshot snapshot) {
+    public static io.balancestream.events.BalanceSnapshot toAvro(BalanceSnapshot snapshot) {
         SummaryFigures total = snapshot.total();
         return io.balancestream.events.BalanceSnapshot.newBuilder()
                 .setBalanceAmount(wireAmount(total.balanceAmount(), "balanceAmount"))
@@ -100,7 +100,7 @@ public final class BalanceEventMapper {
                 .build();
     }
 
-    static BalanceSnapshot fromAvro(io.balancestream.events.BalanceSnapshot snapshot) {
+    public static BalanceSnapshot fromAvro(io.balancestream.events.BalanceSnapshot snapshot) {
         SummaryFigures total = new SummaryFigures(snapshot.getBalanceAmount(), snapshot.getCurrencyCode(),
                 snapshot.getCurrencySymbol(), snapshot.getAccountingDate(), snapshot.getFirstInvoiceCreationDate(),
                 snapshot.getLastPaymentDate(), snapshot.getLastPaymentAmount(), snapshot.getLatestInvoiceDate());

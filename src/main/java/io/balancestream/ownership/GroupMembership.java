@@ -1,14 +1,17 @@
 package io.balancestream.ownership;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +24,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 import io.balancestream.kafka.KafkaClients;
+import io.balancestream.kafka.TopicReader;
 
 /**
  * This instance's membership in the consumer group that shares the accounts. The member subscribes to the state
@@ -47,13 +52,13 @@ public class GroupMembership implements Ownership {
     private final String stateTopic;
     private final String eventTopic;
     private final String memberName = "balance-stream-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
-    private volatile ConsumerGroupMetadata groupMetadata;
+    /** Replaced as a whole, only on the membership thread; read by the publisher once per transaction. */
+    private volatile OwnershipSnapshot snapshot = OwnershipSnapshot.EMPTY;
+    /** The last epoch handed out; only the membership thread touches it. */
+    private long lastEpoch = OwnershipSnapshot.NONE;
     private volatile Instant lastContact;
     /** The current member's heartbeat metric; only the membership thread touches it. */
     private Metric heartbeatMetric;
-    /** Null until the group first assigned partitions to this instance. */
-    private volatile PartitionSpread spread;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -95,26 +100,14 @@ public class GroupMembership implements Ownership {
         }
     }
 
-    /** The metadata to send with a transaction; null until this instance joined the group. */
     @Override
-    public ConsumerGroupMetadata groupMetadata() {
-        return groupMetadata;
+    public OwnershipSnapshot snapshot() {
+        return snapshot;
     }
 
     /** Partitions of the state topic this instance owns right now. */
     public Set<Integer> ownedPartitions() {
-        return new TreeSet<>(owned);
-    }
-
-    @Override
-    public PartitionSpread spread() {
-        return spread;
-    }
-
-    @Override
-    public boolean owns(String accountId) {
-        PartitionSpread current = spread;
-        return current != null && owned.contains(AccountPartitions.partitionOf(accountId, current.statePartitions()));
+        return snapshot.partitions();
     }
 
     public String memberName() {
@@ -126,8 +119,17 @@ public class GroupMembership implements Ownership {
         return lastContact;
     }
 
+    /** After a poll: the generation may have changed without a callback (a reset to -1 when the member was fenced). */
+    private void noteGroup(ConsumerGroupMetadata group) {
+        OwnershipSnapshot current = snapshot;
+        if (!group.equals(current.group())) {
+            snapshot = current.withGroup(group);
+        }
+    }
+
     private void noteContact(KafkaConsumer<String, byte[]> member) {
-        if (groupMetadata == null || groupMetadata.generationId() < 0) {
+        ConsumerGroupMetadata group = snapshot.group();
+        if (group == null || group.generationId() < 0) {
             return;
         }
         Metric heartbeat = heartbeatMetric(member);
@@ -159,7 +161,7 @@ public class GroupMembership implements Ownership {
                         memberName);
                 while (running) {
                     member.poll(POLL);
-                    groupMetadata = member.groupMetadata();
+                    noteGroup(member.groupMetadata());
                     noteContact(member);
                 }
             } catch (WakeupException e) {
@@ -178,7 +180,8 @@ public class GroupMembership implements Ownership {
                     LOG.debugf("Closing the group member: %s", e.toString());
                 }
                 consumer = null;
-                groupMetadata = null;
+                loseAll(listener); // what closing did not release (its callback failed, say)
+                snapshot = new OwnershipSnapshot(null, snapshot.spread(), Map.of());
                 lastContact = null;
             }
         }
@@ -186,10 +189,10 @@ public class GroupMembership implements Ownership {
     }
 
     private void loseAll(OwnershipListener listener) {
-        if (!owned.isEmpty()) {
-            Set<Integer> lost = ownedPartitions();
-            owned.clear();
-            listener.revoked(lost, spread.statePartitions());
+        OwnershipSnapshot current = snapshot;
+        if (!current.epochs().isEmpty()) {
+            snapshot = new OwnershipSnapshot(null, current.spread(), Map.of());
+            listener.revoked(current.partitions(), current.spread());
         }
     }
 
@@ -215,16 +218,19 @@ public class GroupMembership implements Ownership {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             member.pause(partitions);
-            groupMetadata = member.groupMetadata();
+            ConsumerGroupMetadata group = member.groupMetadata();
             if (partitions.isEmpty()) {
+                snapshot = snapshot.withGroup(group);
                 return;
             }
-            spread = readSpread();
+            PartitionSpread spread = readSpread();
             Set<Integer> gained = numbers(partitions);
-            LOG.infof("Assigned partitions %s of %s (generation %d)", gained, stateTopic,
-                    groupMetadata.generationId());
-            owned.addAll(gained);
-            listener.assigned(gained, spread.statePartitions());
+            Map<Integer, Long> epochs = new HashMap<>(snapshot.epochs());
+            gained.forEach(partition -> epochs.computeIfAbsent(partition, ignored -> ++lastEpoch));
+            LOG.infof("Assigned partitions %s of %s (generation %d)", gained, stateTopic, group.generationId());
+            // The gained partitions' epochs start now; only their accounts' new loops make requests under them.
+            snapshot = new OwnershipSnapshot(group, spread, epochs);
+            listener.assigned(gained, snapshot);
         }
 
         @Override
@@ -238,25 +244,42 @@ public class GroupMembership implements Ownership {
         }
 
         private void release(Collection<TopicPartition> partitions, String how) {
-            groupMetadata = member.groupMetadata();
-            if (partitions.isEmpty()) {
+            OwnershipSnapshot current = snapshot;
+            Set<Integer> released = numbers(partitions);
+            released.retainAll(current.epochs().keySet()); // loseAll may have released them already
+            Map<Integer, Long> epochs = new HashMap<>(current.epochs());
+            epochs.keySet().removeAll(released);
+            // Their epochs end before the listener is told: from here no transaction takes their requests.
+            snapshot = new OwnershipSnapshot(member.groupMetadata(), current.spread(), epochs);
+            if (released.isEmpty()) {
                 return;
             }
-            Set<Integer> released = numbers(partitions);
             LOG.infof("%s partitions %s of %s", how, released, stateTopic);
-            owned.removeAll(released);
-            listener.revoked(released, spread.statePartitions());
+            listener.revoked(released, current.spread());
         }
 
-        /** What the group's committed offsets say the accounts are spread over: see {@link PartitionSpread}. */
+        /**
+         * What the accounts are spread over (see {@link PartitionSpread}): the marks in the group's committed offsets,
+         * and for each state partition that holds records but no mark (the group's offsets were deleted, reset or
+         * expired) the marks its records carry.
+         */
         private PartitionSpread readSpread() {
             Set<TopicPartition> all = member.partitionsFor(stateTopic).stream()
                     .map(info -> new TopicPartition(stateTopic, info.partition())).collect(Collectors.toSet());
             int events = member.partitionsFor(eventTopic).size();
             // read_committed: waits for a transaction still open on these offsets, as recovery does after this.
             Duration wait = clients.config().transactionTimeout().multipliedBy(2).plusSeconds(30);
-            List<String> marks = member.committed(all, wait).values().stream()
-                    .map(offset -> offset == null ? null : offset.metadata()).toList();
+            List<String> marks = new ArrayList<>();
+            Set<TopicPartition> unmarked = new HashSet<>(all);
+            member.committed(all, wait).forEach((partition, offset) -> {
+                if (offset != null && PartitionSpread.isMark(offset.metadata())) {
+                    marks.add(offset.metadata());
+                    unmarked.remove(partition);
+                }
+            });
+            if (!unmarked.isEmpty()) {
+                marks.addAll(recordedMarks(unmarked, wait));
+            }
             PartitionSpread found = PartitionSpread.of(marks, all.size(), events);
             if (found.statePartitions() < all.size()) {
                 LOG.warnf("State topic %s has %d partitions, but its accounts' states were written over %d: partitions "
@@ -269,6 +292,27 @@ public class GroupMembership implements Ownership {
                         eventTopic, events, found.eventPartitions(), found.eventPartitions(), events - 1);
             }
             return found;
+        }
+
+        /** The spread marks on the records of those partitions that hold any (a rare read: the offsets were lost). */
+        private List<String> recordedMarks(Set<TopicPartition> partitions, Duration wait) {
+            List<TopicPartition> written = member.endOffsets(partitions, wait).entrySet().stream()
+                    .filter(end -> end.getValue() > 0).map(Map.Entry::getKey).toList();
+            if (written.isEmpty()) {
+                return List.of();
+            }
+            LOG.infof("The group's offsets of %s carry no partition counts; reading them from the state records",
+                    written);
+            List<String> marks = new ArrayList<>();
+            try (TopicReader reader = new TopicReader(clients, memberName + "-spread")) {
+                reader.readToEnd(written, wait, () -> running, record -> {
+                    Header mark = record.headers().lastHeader(PartitionSpread.HEADER);
+                    if (mark != null) {
+                        marks.add(new String(mark.value(), StandardCharsets.UTF_8));
+                    }
+                });
+            }
+            return marks;
         }
 
         private static Set<Integer> numbers(Collection<TopicPartition> partitions) {

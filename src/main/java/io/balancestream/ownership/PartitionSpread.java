@@ -13,11 +13,15 @@ import java.util.regex.Pattern;
  * to a topic, and with a topic's new count an account would hash to another partition: on the state topic away from
  * its state (its new owner would start its sequence again while its old owner still polled it), on the event topic
  * away from its earlier events (a consumer could read a later event first). So every transaction records the counts
- * it used in the group offsets it commits ({@link #mark()}), and the smallest count recorded that the topic still has
- * decides; partitions added later stay idle. Kafka keeps those offsets while the group has members (and for
- * {@code offsets.retention.minutes} after the last one left).
+ * it used ({@link #mark()}) twice: in the metadata of the group offsets it commits (read at every assignment) and in a
+ * header of every state record it writes (read when the group's offsets were deleted, reset or expired: the state
+ * topic is compacted and kept). The smallest count recorded that the topic still has decides; partitions added
+ * later stay idle.
  */
 public record PartitionSpread(int statePartitions, int eventPartitions) {
+
+    /** The header of every state-topic record that carries the mark. */
+    public static final String HEADER = "balance-stream-spread";
 
     private static final Pattern MARK = Pattern.compile(
             "balance-stream:state=([1-9][0-9]{0,5}),events=([1-9][0-9]{0,5})");
@@ -48,7 +52,12 @@ public record PartitionSpread(int statePartitions, int eventPartitions) {
         return recorded.stream().mapToInt(count).filter(n -> n <= topicPartitions).min();
     }
 
-    /** The group offset metadata that records these counts. */
+    /** True when the text is a mark (offset metadata or a record header) of this build. */
+    public static boolean isMark(String text) {
+        return text != null && MARK.matcher(text).matches();
+    }
+
+    /** The offset metadata and record header that record these counts. */
     public String mark() {
         return "balance-stream:state=" + statePartitions + ",events=" + eventPartitions;
     }

@@ -17,8 +17,6 @@ import io.balancestream.balance.InvoiceSummaryParser;
 import io.balancestream.balance.Observation;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.event.BalanceEventMapper;
-import io.balancestream.event.PublishException;
-import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.event.UnrepresentableAmountException;
 import io.balancestream.config.PartnerAccount;
 import io.balancestream.credentials.RefreshTokenCipher;
@@ -29,6 +27,8 @@ import io.balancestream.partnercenter.PartnerCenterException;
 import io.balancestream.partnercenter.RequestIds;
 import io.balancestream.partnercenter.SummaryResponse;
 import io.balancestream.partnercenter.SummarySource;
+import io.balancestream.publish.PendingEvent;
+import io.balancestream.publish.PublishException;
 import io.balancestream.state.RecoveredStates;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -55,6 +55,8 @@ final class AccountPoller {
     static final int MAX_UNPUBLISHED = 1000;
 
     private final SummarySource client;
+    /** The ownership epoch the account was gained in: every request carries it. */
+    private final long epoch;
     private final PollingContext context;
     private final AccountStatus status;
     /** Stateless and thread-safe: one for all accounts (a Jackson mapper each would cost memory per account). */
@@ -76,8 +78,9 @@ final class AccountPoller {
     private PublishedState unchangedState;
     private Observation unchangedObservation;
 
-    AccountPoller(SummarySource client, PollingContext context, AccountStatus status) {
+    AccountPoller(SummarySource client, long epoch, PollingContext context, AccountStatus status) {
         this.client = client;
+        this.epoch = epoch;
         this.context = context;
         this.status = status;
     }
@@ -179,7 +182,7 @@ final class AccountPoller {
         PartnerAccount account = client.account();
         byte[] sealed = RefreshTokenCipher.of(account, context.credentialsKey()).seal(rotated.get(),
                 account.refreshToken());
-        return Uni.createFrom().completionStage(() -> context.publisher().storeRefreshToken(accountId(), sealed))
+        return Uni.createFrom().completionStage(() -> context.publisher().storeRefreshToken(accountId(), epoch, sealed))
                 .emitOn(Infrastructure.getDefaultExecutor())
                 .invoke(() -> {
                     client.refreshTokenSaved(rotated.get());
@@ -239,12 +242,12 @@ final class AccountPoller {
         if (changes.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        List<TransactionalPublisher.Pending> pending = changes.stream()
-                .map(change -> new TransactionalPublisher.Pending(change.event(), change.transition().published()))
+        List<PendingEvent> pending = changes.stream()
+                .map(change -> new PendingEvent(change.event(), change.transition().published()))
                 .toList();
         Instant sent = context.clock().instant();
         BalanceChanged last = changes.get(changes.size() - 1).event();
-        return Uni.createFrom().completionStage(() -> context.publisher().publish(accountId(), pending, trace))
+        return Uni.createFrom().completionStage(() -> context.publisher().publish(accountId(), epoch, pending, trace))
                 .emitOn(Infrastructure.getDefaultExecutor())
                 .invoke(() -> {
                     Duration took = Duration.between(sent, context.clock().instant());

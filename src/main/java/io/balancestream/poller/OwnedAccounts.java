@@ -6,21 +6,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
 import io.balancestream.config.PartnerAccount;
 import io.balancestream.ownership.AccountPartitions;
+import io.balancestream.ownership.OwnershipSnapshot;
 import io.balancestream.state.RecoveredStates;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * The accounts this instance polls, and what an ownership change does to them. A gained account gets the baseline
  * recovery found before its loop starts (else its first poll would publish what was already published); an account
- * whose state cannot be read is listed with the reason but not polled; an account gained while it is still polled keeps
- * its loop. A lost account's loop stops first; its
- * baseline is forgotten only after the transaction under way has ended, because that transaction's commit advances
- * the baseline of the changes it carries.
+ * whose state cannot be read is listed with the reason but not polled. Each loop runs in the ownership epoch its
+ * account was gained in, and every request it publishes carries that epoch. A lost account's loop stops first; its
+ * baseline is forgotten only after the publisher released it (no transaction that holds it can commit any more),
+ * because such a transaction's commit advances the baseline of the changes it carries.
  */
 final class OwnedAccounts {
 
@@ -29,42 +31,57 @@ final class OwnedAccounts {
     /** Starts one account's polling loop; cancelling what it returns stops the loop. */
     @FunctionalInterface
     interface LoopStarter {
-        /** @param storedRefreshToken App+User: the sealed newest refresh token recovery found, or null */
-        Cancellable start(PartnerAccount account, AccountStatus status, PollWakeup wakeup, byte[] storedRefreshToken);
+        /**
+         * @param epoch              the ownership epoch the account was gained in: its requests carry it
+         * @param storedRefreshToken App+User: the sealed newest refresh token recovery found, or null
+         */
+        Cancellable start(PartnerAccount account, long epoch, AccountStatus status, PollWakeup wakeup,
+                byte[] storedRefreshToken);
+    }
+
+    /** A running loop and the epoch it publishes in. */
+    private record Loop(Cancellable cancellable, long epoch) {
     }
 
     private final PollingContext context;
     private final Duration minPushInterval;
     private final LoopStarter loops;
-    private final Runnable awaitCurrentTransaction;
+    private final Consumer<Collection<String>> release;
     private final Map<String, AccountStatus> statuses = new ConcurrentHashMap<>();
-    private final Map<String, Cancellable> running = new ConcurrentHashMap<>();
+    private final Map<String, Loop> running = new ConcurrentHashMap<>();
     private final Map<String, PollWakeup> wakeups = new ConcurrentHashMap<>();
 
     /**
-     * @param minPushInterval         how soon after a poll a pushed poll may start
-     * @param awaitCurrentTransaction returns once the transaction under way (if any) has committed or aborted
+     * @param minPushInterval how soon after a poll a pushed poll may start
+     * @param release         returns once no transaction that holds one of the accounts can commit any more
      */
     OwnedAccounts(PollingContext context, Duration minPushInterval, LoopStarter loops,
-            Runnable awaitCurrentTransaction) {
+            Consumer<Collection<String>> release) {
         this.context = context;
         this.minPushInterval = minPushInterval;
         this.loops = loops;
-        this.awaitCurrentTransaction = awaitCurrentTransaction;
+        this.release = release;
     }
 
-    /** The group assigned these accounts (of a topic with {@code partitionCount} partitions); recovery read them. */
-    void gain(Collection<PartnerAccount> accounts, int partitionCount, RecoveredStates recovered) {
+    /** The group assigned these accounts ({@code now} holds their epochs); recovery read them. */
+    void gain(Collection<PartnerAccount> accounts, OwnershipSnapshot now, RecoveredStates recovered) {
         for (PartnerAccount account : accounts) {
             String accountId = account.accountId();
-            if (running.containsKey(accountId) && !recovered.unreadable().containsKey(accountId)) {
-                // Still polled here, so owned throughout (a lost account's loop is stopped) and fenced against anyone
-                // else: its loop's baseline is at least as new as what recovery read. A second loop would race it.
+            long epoch = now.epochOf(accountId);
+            Loop loop = running.get(accountId);
+            if (loop != null && loop.epoch() == epoch && !recovered.unreadable().containsKey(accountId)) {
+                // Still polled in the same epoch, so owned throughout: its loop's baseline is at least as new as what
+                // recovery read. A second loop would race it.
                 LOG.debugf("Account %s is already polled by this instance", accountId);
                 continue;
             }
+            if (cancelLoop(accountId)) {
+                // A loop of an epoch that has ended: nothing of it may commit, and its baseline is not trusted.
+                release.accept(List.of(accountId));
+                context.baselines().forget(List.of(accountId));
+            }
             AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
-                    partitionCount), context.clock());
+                    now.spread().statePartitions()), context.clock());
             String problem = recovered.problems().get(accountId);
             if (problem != null) {
                 status.problem(problem);
@@ -72,11 +89,6 @@ final class OwnedAccounts {
             statuses.put(accountId, status);
             if (recovered.unreadable().containsKey(accountId)) {
                 LOG.errorf("Account %s is not polled: %s", accountId, problem);
-                // A loop left from an earlier assignment must not go on from a baseline recovery can no longer confirm.
-                if (cancelLoop(accountId)) {
-                    awaitCurrentTransaction.run();
-                    context.baselines().forget(List.of(accountId));
-                }
                 continue;
             }
             var stored = recovered.states().get(accountId);
@@ -85,15 +97,16 @@ final class OwnedAccounts {
             }
             PollWakeup wakeup = new PollWakeup(context.clock(), minPushInterval);
             wakeups.put(accountId, wakeup);
-            running.put(accountId, loops.start(account, status, wakeup, recovered.refreshTokens().get(accountId)));
+            running.put(accountId, new Loop(loops.start(account, epoch, status, wakeup,
+                    recovered.refreshTokens().get(accountId)), epoch));
         }
     }
 
     /** The group took these accounts away (or this instance leaves it). */
     void lose(Collection<String> accountIds) {
         accountIds.forEach(this::cancelLoop);
-        // A transaction that already holds one of them commits (or not) before the group hands them over.
-        awaitCurrentTransaction.run();
+        // A transaction that already holds one of them commits (or is fenced) before the group hands them over.
+        release.accept(accountIds);
         context.baselines().forget(accountIds);
         for (String accountId : accountIds) {
             statuses.remove(accountId);
@@ -103,17 +116,17 @@ final class OwnedAccounts {
 
     /** Stops the account's loop, if it has one, and its pushes; true if a loop was running. */
     private boolean cancelLoop(String accountId) {
-        Cancellable loop = running.remove(accountId);
+        Loop loop = running.remove(accountId);
         wakeups.remove(accountId);
         if (loop != null) {
-            loop.cancel();
+            loop.cancellable().cancel();
         }
         return loop != null;
     }
 
     /** Stops every loop at shutdown; the group member's leaving revokes the accounts themselves. */
     void stopAll() {
-        running.values().forEach(Cancellable::cancel);
+        running.values().forEach(loop -> loop.cancellable().cancel());
         running.clear();
         wakeups.clear();
     }

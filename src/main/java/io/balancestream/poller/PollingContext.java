@@ -3,7 +3,7 @@ package io.balancestream.poller;
 import java.time.Clock;
 import java.time.Duration;
 
-import io.balancestream.event.EventPublisher;
+import io.balancestream.publish.EventPublisher;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.opentelemetry.api.trace.Tracer;

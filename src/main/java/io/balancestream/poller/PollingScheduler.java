@@ -17,15 +17,17 @@ import io.balancestream.config.PartnerAccount;
 import io.balancestream.config.PartnerAccounts;
 import io.balancestream.config.SettingsValidator;
 import io.balancestream.credentials.RefreshTokenCipher;
-import io.balancestream.event.TransactionalPublisher;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicSetup;
 import io.balancestream.observability.Tracing;
 import io.balancestream.ownership.AccountPartitions;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.ownership.OwnershipListener;
+import io.balancestream.ownership.OwnershipSnapshot;
+import io.balancestream.ownership.PartitionSpread;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.balancestream.partnercenter.PartnerCenterClients;
+import io.balancestream.publish.TransactionalPublisher;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.balancestream.state.StateRecovery;
@@ -80,11 +82,11 @@ public class PollingScheduler implements OwnershipListener {
         this.recovery = recovery;
         this.config = config;
         this.context = new PollingContext(publisher, baselines, (accountId, timeout) -> recovery.recoverAccount(
-                accountId, membership.spread().statePartitions(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
+                accountId, membership.snapshot().spread().statePartitions(), timeout), metrics, tracing.tracer(), Clock.systemUTC(),
                 config.credentialsKey());
         this.firstPolls = new FirstPollGate(Math.max(1, config.firstPollConcurrency())); // checked at start
         this.owned = new OwnedAccounts(context, config.webhook().minPollInterval(), this::startLoop,
-                () -> publisher.awaitCurrentTransaction(RELEASE_WAIT));
+                released -> publisher.release(released, RELEASE_WAIT));
     }
 
     void start(@Observes StartupEvent startup) {
@@ -151,17 +153,17 @@ public class PollingScheduler implements OwnershipListener {
     }
 
     @Override
-    public void assigned(Set<Integer> partitions, int partitionCount) {
-        Set<String> gained = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
+    public void assigned(Set<Integer> partitions, OwnershipSnapshot now) {
+        Set<String> gained = AccountPartitions.accountsOf(partitions, now.spread().statePartitions(), accounts.ids());
         RecoveredStates recovered = recovery.recover(partitions, gained,
                 config.kafka().transactionTimeout().multipliedBy(2).plusSeconds(30), () -> running);
-        owned.gain(gained.stream().map(accounts::byId).toList(), partitionCount, recovered);
+        owned.gain(gained.stream().map(accounts::byId).toList(), now, recovered);
         LOG.infof("Polling %d account(s) of partitions %s: %s", gained.size(), partitions, gained);
     }
 
     @Override
-    public void revoked(Set<Integer> partitions, int partitionCount) {
-        Set<String> lost = AccountPartitions.accountsOf(partitions, partitionCount, accounts.ids());
+    public void revoked(Set<Integer> partitions, PartitionSpread spread) {
+        Set<String> lost = AccountPartitions.accountsOf(partitions, spread.statePartitions(), accounts.ids());
         owned.lose(lost);
         LOG.infof("Stopped %d account(s) of partitions %s: %s", lost.size(), partitions, lost);
     }
@@ -175,7 +177,7 @@ public class PollingScheduler implements OwnershipListener {
     }
 
     /** One account's loop: its clients, then poll, wait, poll, for as long as it is not cancelled. */
-    private Cancellable startLoop(PartnerAccount account, AccountStatus status, PollWakeup wakeup,
+    private Cancellable startLoop(PartnerAccount account, long epoch, AccountStatus status, PollWakeup wakeup,
             byte[] storedRefreshToken) {
         // Setting up an account's clients costs milliseconds each: not on the group member's thread.
         return Uni.createFrom().deferred(() -> clients.clientFor(account))
@@ -187,7 +189,7 @@ public class PollingScheduler implements OwnershipListener {
                     if (account.appUser() && storedRefreshToken != null) {
                         resumeRefreshToken(client, storedRefreshToken);
                     }
-                    AccountPoller poller = new AccountPoller(client, context, status);
+                    AccountPoller poller = new AccountPoller(client, epoch, context, status);
                     context.metrics().registerAccount(status, client, poller::unpublishedChanges);
                     return poller;
                 })

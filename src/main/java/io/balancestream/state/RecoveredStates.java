@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.state.AccountStateCodec.StoredState;
 
 /**
  * What recovery found for a set of accounts: the last stored state of each account that has published before, and

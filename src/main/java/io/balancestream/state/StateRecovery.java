@@ -1,6 +1,5 @@
 package io.balancestream.state;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,9 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
-import io.balancestream.event.AccountStateCodec;
-import io.balancestream.event.TransactionalPublisher;
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.state.AccountStateCodec.StoredState;
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.kafka.TopicReader;
 import io.balancestream.ownership.AccountPartitions;
@@ -56,9 +53,9 @@ public class StateRecovery {
         long read;
         try (TopicReader reader = new TopicReader(clients, "balance-stream-recovery")) {
             read = reader.readToEnd(statePartitions, timeout, keepGoing, record -> {
-                Header kind = record.headers().lastHeader(TransactionalPublisher.RECORD_KIND_HEADER);
+                Header kind = record.headers().lastHeader(StateRecords.RECORD_KIND_HEADER);
                 if (kind != null) {
-                    String accountId = refreshTokenAccount(record.key(), kind);
+                    String accountId = StateRecords.refreshTokenAccount(record.key(), kind);
                     if (accountId != null && accountIds.contains(accountId)) {
                         states.refreshToken(accountId, record.value());
                     }
@@ -84,13 +81,6 @@ public class StateRecovery {
         LOG.infof("Recovered %d account state(s) of partitions %s from %d state record(s)%s", recovered.states().size(),
                 partitions, read, recovered.problems().isEmpty() ? "" : "; problems: " + recovered.problems());
         return recovered;
-    }
-
-    /** The account of a refresh-token record, or null for a record kind this version does not know. */
-    private static String refreshTokenAccount(String key, Header kind) {
-        String prefix = TransactionalPublisher.refreshTokenKey("");
-        return TransactionalPublisher.REFRESH_TOKEN_KIND.equals(new String(kind.value(), StandardCharsets.UTF_8))
-                && key != null && key.startsWith(prefix) ? key.substring(prefix.length()) : null;
     }
 
     /** The stored state of one account, read from its state partition (after a commit with an unknown outcome). */

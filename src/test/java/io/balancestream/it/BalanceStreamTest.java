@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.event.EventHeaders;
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.state.AccountStateCodec.StoredState;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.state.RecoveredStates;
 import io.balancestream.state.StateRecovery;
@@ -213,7 +213,7 @@ class BalanceStreamTest {
         BalanceChanged contoso = lastEvent("contoso");
         BalanceChanged fabrikam = lastEvent("fabrikam");
 
-        int partitions = membership.spread().statePartitions();
+        int partitions = membership.snapshot().spread().statePartitions();
         Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
         RecoveredStates recovered = recovery.recover(all, Set.of("contoso", "fabrikam", "unknown"),
                 Duration.ofSeconds(10), () -> true);

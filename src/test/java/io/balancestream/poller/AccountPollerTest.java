@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 
 import io.balancestream.config.Cloud;
 import io.balancestream.config.PartnerAccount;
-import io.balancestream.event.AccountStateCodec.StoredState;
-import io.balancestream.event.EventPublisher;
-import io.balancestream.event.PublishException;
-import io.balancestream.event.PublishException.Outcome;
-import io.balancestream.event.TransactionalPublisher;
+import io.balancestream.state.AccountStateCodec.StoredState;
+import io.balancestream.publish.EventPublisher;
+import io.balancestream.publish.PublishException;
+import io.balancestream.publish.PublishException.Outcome;
+import io.balancestream.publish.PendingEvent;
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.events.ChangeKind;
 import io.balancestream.events.PollTrigger;
@@ -53,7 +53,7 @@ class AccountPollerTest {
     private boolean stateTopicReachable = true;
     private int resyncs;
 
-    private final AccountPoller poller = new AccountPoller(partnerCenter, new PollingContext(kafka, baselines,
+    private final AccountPoller poller = new AccountPoller(partnerCenter, 1, new PollingContext(kafka, baselines,
             (accountId, timeout) -> {
                 resyncs++;
                 if (!stateTopicReachable) {
@@ -274,7 +274,7 @@ class AccountPollerTest {
         }
 
         @Override
-        public CompletableFuture<Void> publish(String accountId, List<TransactionalPublisher.Pending> events,
+        public CompletableFuture<Void> publish(String accountId, long epoch, List<PendingEvent> events,
                 Context trace) {
             events.forEach(pending -> attempted.add(pending.event()));
             Outcome failing = failures.poll();
@@ -283,7 +283,7 @@ class AccountPollerTest {
             }
             transactions++;
             events.forEach(pending -> committed.add(pending.event()));
-            TransactionalPublisher.Pending last = events.get(events.size() - 1);
+            PendingEvent last = events.get(events.size() - 1);
             lastState = new StoredState(accountId, last.state(), 0, committed.size() - 1L);
             if (commitButReportUnknown) {
                 commitButReportUnknown = false;
@@ -293,7 +293,7 @@ class AccountPollerTest {
         }
 
         @Override
-        public CompletableFuture<Void> storeRefreshToken(String accountId, byte[] sealed) {
+        public CompletableFuture<Void> storeRefreshToken(String accountId, long epoch, byte[] sealed) {
             return CompletableFuture.completedFuture(null);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +16,18 @@ import org.junit.jupiter.api.Test;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.config.Cloud;
 import io.balancestream.config.PartnerAccount;
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.state.AccountStateCodec.StoredState;
 import io.balancestream.events.PollTrigger;
 import io.balancestream.ownership.AccountPartitions;
+import io.balancestream.ownership.OwnershipSnapshot;
+import io.balancestream.ownership.PartitionSpread;
 import io.balancestream.state.Baselines;
 import io.balancestream.state.RecoveredStates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.mutiny.subscription.Cancellable;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 
 /**
  * What an ownership change does to the accounts an instance polls, without a group or a broker: the scheduler hands
@@ -32,6 +37,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 class OwnedAccountsTest {
 
     private static final int PARTITIONS = 6;
+    /** Every partition owned, gained in epoch 1. */
+    private static final OwnershipSnapshot FIRST_EPOCH = ownedIn(1);
     private static final PartnerAccount CONTOSO = account("contoso");
     private static final PartnerAccount FABRIKAM = account("fabrikam");
 
@@ -42,12 +49,12 @@ class OwnedAccountsTest {
             (accountId, timeout) -> {
                 throw new AssertionError("an ownership change reads no state back itself");
             }, new PollMetrics(new SimpleMeterRegistry(), null), OpenTelemetry.noop().getTracer("test"),
-            Clock.systemUTC(), Optional.empty()), Duration.ofSeconds(30), this::startLoop, this::awaitTransaction);
+            Clock.systemUTC(), Optional.empty()), Duration.ofSeconds(30), this::startLoop, this::release);
 
     @Test
     void aGainedAccountStartsPollingFromTheBaselineRecoveryFound() {
         byte[] sealedToken = {1, 2, 3};
-        owned.gain(List.of(CONTOSO, FABRIKAM), PARTITIONS, new RecoveredStates(
+        owned.gain(List.of(CONTOSO, FABRIKAM), FIRST_EPOCH, new RecoveredStates(
                 Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of(), Map.of("contoso", sealedToken)));
 
         assertThat(loops).extracting(loop -> loop.account().accountId()).containsExactly("contoso", "fabrikam");
@@ -64,7 +71,7 @@ class OwnedAccountsTest {
     @Test
     void anAccountWhoseStateCannotBeReadIsListedWithTheReasonButNotPolled() {
         String reason = "state of contoso was deleted (tombstone at partition 2 offset 9)";
-        owned.gain(List.of(CONTOSO, FABRIKAM), PARTITIONS, new RecoveredStates(Map.of(),
+        owned.gain(List.of(CONTOSO, FABRIKAM), FIRST_EPOCH, new RecoveredStates(Map.of(),
                 Map.of("contoso", reason), Map.of("contoso", reason)));
 
         assertThat(loops).extracting(loop -> loop.account().accountId())
@@ -76,7 +83,7 @@ class OwnedAccountsTest {
 
     @Test
     void aLostAccountStopsPollingFirstAndForgetsItsBaselineOnlyAfterTheTransactionUnderWay() {
-        owned.gain(List.of(CONTOSO, FABRIKAM), PARTITIONS, new RecoveredStates(
+        owned.gain(List.of(CONTOSO, FABRIKAM), FIRST_EPOCH, new RecoveredStates(
                 Map.of("contoso", stored("contoso", 7), "fabrikam", stored("fabrikam", 3)), Map.of(), Map.of()));
 
         owned.lose(List.of("contoso"));
@@ -92,7 +99,7 @@ class OwnedAccountsTest {
 
     @Test
     void aPushWakesOnlyAnAccountThisInstancePolls() {
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(Map.of(), Map.of(), Map.of()));
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(Map.of(), Map.of(), Map.of()));
 
         assertThat(owned.push("contoso")).isEqualTo(PushedPoll.WOKE);
         assertThat(owned.push("contoso")).isEqualTo(PushedPoll.COALESCED);
@@ -102,12 +109,12 @@ class OwnedAccountsTest {
 
     @Test
     void anAccountGainedWhileStillPolledKeepsItsOneLoopAndItsNewerBaseline() {
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(
                 Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
         baselines.advance("contoso", stored("contoso", 8).published()); // the loop published sequence 8
         AccountStatus status = owned.statuses().get("contoso");
 
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(
                 Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
 
         assertThat(loops).as("one loop: a second would poll the account twice").hasSize(1);
@@ -119,12 +126,30 @@ class OwnedAccountsTest {
     }
 
     @Test
+    void anAccountGainedInANewEpochWhileItsOldLoopStillRunsStartsAgainFromWhatRecoveryRead() {
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(
+                Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
+        baselines.advance("contoso", stored("contoso", 8).published());
+
+        owned.gain(List.of(CONTOSO), ownedIn(2), new RecoveredStates(
+                Map.of("contoso", stored("contoso", 9)), Map.of(), Map.of()));
+
+        assertThat(loops).extracting(StartedLoop::epoch).as("the new loop publishes in the new epoch")
+                .containsExactly(1L, 2L);
+        assertThat(loops.get(0).cancelled).as("the loop of the ended epoch stops").isTrue();
+        assertThat(transactionWaits).as("released before its baseline is replaced")
+                .containsExactly("contoso loop cancelled=true, baseline=8");
+        assertThat(loops.get(1).baselineAtStart()).as("the new owner's baseline is what recovery read")
+                .hasValue(9L);
+    }
+
+    @Test
     void anAccountGainedAgainWhoseStateCanNoLongerBeReadStopsPolling() {
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(
                 Map.of("contoso", stored("contoso", 7)), Map.of(), Map.of()));
         String reason = "state of contoso was deleted (tombstone at partition 2 offset 9)";
 
-        owned.gain(List.of(CONTOSO), PARTITIONS, new RecoveredStates(Map.of(), Map.of("contoso", reason),
+        owned.gain(List.of(CONTOSO), FIRST_EPOCH, new RecoveredStates(Map.of(), Map.of("contoso", reason),
                 Map.of("contoso", reason)));
 
         assertThat(loops).as("no new loop for an account whose state cannot be read").hasSize(1);
@@ -137,7 +162,7 @@ class OwnedAccountsTest {
 
     @Test
     void stopAllEndsEveryLoop() {
-        owned.gain(List.of(CONTOSO, FABRIKAM), PARTITIONS, new RecoveredStates(Map.of(), Map.of(), Map.of()));
+        owned.gain(List.of(CONTOSO, FABRIKAM), FIRST_EPOCH, new RecoveredStates(Map.of(), Map.of(), Map.of()));
 
         owned.stopAll();
 
@@ -145,22 +170,31 @@ class OwnedAccountsTest {
         assertThat(owned.push("contoso")).isEqualTo(PushedPoll.NOT_OWNED);
     }
 
-    private Cancellable startLoop(PartnerAccount account, AccountStatus status, PollWakeup wakeup,
+    private Cancellable startLoop(PartnerAccount account, long epoch, AccountStatus status, PollWakeup wakeup,
             byte[] storedRefreshToken) {
-        StartedLoop loop = new StartedLoop(account, wakeup, storedRefreshToken,
+        StartedLoop loop = new StartedLoop(account, epoch, wakeup, storedRefreshToken,
                 baselines.lastPublished(account.accountId()).map(PublishedState::sequence));
         loops.add(loop);
         return loop;
     }
 
-    private void awaitTransaction() {
+    private void release(Collection<String> accountIds) {
         for (StartedLoop loop : loops) {
             String accountId = loop.account().accountId();
-            if (loop.cancelled) {
+            if (loop.cancelled && accountIds.contains(accountId)) {
                 transactionWaits.add(accountId + " loop cancelled=" + loop.cancelled + ", baseline="
                         + baselines.lastPublished(accountId).map(PublishedState::sequence).orElse(null));
             }
         }
+    }
+
+    private static OwnershipSnapshot ownedIn(long epoch) {
+        Map<Integer, Long> epochs = new TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            epochs.put(partition, epoch);
+        }
+        return new OwnershipSnapshot(new ConsumerGroupMetadata("group", (int) epoch, "member", Optional.empty()),
+                new PartitionSpread(PARTITIONS, PARTITIONS), epochs);
     }
 
     private static StoredState stored(String accountId, long sequence) {
@@ -175,14 +209,16 @@ class OwnedAccountsTest {
     /** One loop the scheduler would have started, and what the account's state was at that moment. */
     private static final class StartedLoop implements Cancellable {
         private final PartnerAccount account;
+        private final long epoch;
         private final PollWakeup wakeup;
         private final byte[] storedRefreshToken;
         private final Optional<Long> baselineAtStart;
         private boolean cancelled;
 
-        StartedLoop(PartnerAccount account, PollWakeup wakeup, byte[] storedRefreshToken,
+        StartedLoop(PartnerAccount account, long epoch, PollWakeup wakeup, byte[] storedRefreshToken,
                 Optional<Long> baselineAtStart) {
             this.account = account;
+            this.epoch = epoch;
             this.wakeup = wakeup;
             this.storedRefreshToken = storedRefreshToken;
             this.baselineAtStart = baselineAtStart;
@@ -190,6 +226,10 @@ class OwnedAccountsTest {
 
         PartnerAccount account() {
             return account;
+        }
+
+        long epoch() {
+            return epoch;
         }
 
         PollWakeup wakeup() {

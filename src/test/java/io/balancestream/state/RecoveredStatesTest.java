@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.state.AccountStateCodec.StoredState;
 
 class RecoveredStatesTest {
 

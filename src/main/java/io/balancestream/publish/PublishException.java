@@ -1,4 +1,4 @@
-package io.balancestream.event;
+package io.balancestream.publish;
 
 /** A transaction that did not commit, with what is known about its outcome. */
 public final class PublishException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.balancestream.event;
+package io.balancestream.state;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.PublishedState;
+import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.state.avro.AccountState;
 import io.balancestream.state.avro.CurrencyState;
 

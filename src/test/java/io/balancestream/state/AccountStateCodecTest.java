@@ -1,4 +1,4 @@
-package io.balancestream.event;
+package io.balancestream.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import io.balancestream.balance.BalanceSnapshot;
 import io.balancestream.balance.InvoiceSummaryParser;
 import io.balancestream.balance.PublishedState;
-import io.balancestream.event.AccountStateCodec.StoredState;
+import io.balancestream.event.BalanceEventMapper;
+import io.balancestream.state.AccountStateCodec.StoredState;
 
 /** The state topic's records: what recovery reads back, including records written by earlier versions. */
 class AccountStateCodecTest {
