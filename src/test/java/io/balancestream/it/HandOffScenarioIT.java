@@ -1,0 +1,196 @@
+package io.balancestream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.balancestream.kafka.KafkaClients;
+import io.balancestream.simulator.LocalKafkaBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The hand-off under a backlog. Hundreds of accounts change at once while the event topic refuses one account's
+ * event as too large, so every batch that holds it is aborted and published again account by account: a split that
+ * outlasts a rebalance. Meanwhile a second instance joins (the group moves half the accounts while the split runs), or
+ * the only instance's group session expires and it regains its partitions. Afterwards the topic takes the large event
+ * too, and every account's history, read read_committed, must be one chain: sequences from 1 without gap or repeat,
+ * each eventId once. (The Quarkus test application only hosts the simulator here.)
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+class HandOffScenarioIT {
+
+    private static final int ACCOUNTS = 300;
+    private static final String LARGE = "acct-000";
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration STEP = Duration.ofSeconds(120);
+    private static final Path WORK = Path.of("target", "hand-off-scenario");
+
+    private final List<String> accounts = IntStream.range(0, ACCOUNTS).mapToObj(i -> String.format("acct-%03d", i))
+            .toList();
+    private final Map<String, BigDecimal> lastBalances = new ConcurrentHashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private LocalKafkaBroker broker;
+    private String topic;
+    private String run;
+
+    @BeforeEach
+    void largeAccount() throws Exception {
+        run = "handoff-" + Long.toString(System.nanoTime(), 36);
+        topic = run + ".balance-changed";
+        // A summary with hundreds of invoice types: its event is far larger than the others.
+        Simulator.setSummary(tenant(LARGE), withInvoiceTypes(Simulator.summary(tenant(LARGE)), 400));
+        accounts.forEach(account -> lastBalances.put(account, new BigDecimal(
+                new ObjectMapper().readTree(Simulator.summary(tenant(account))).get("balanceAmount").asText())));
+    }
+
+    @AfterEach
+    void tearDown() {
+        services.forEach(ServiceProcess::close);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private String tenant(String account) {
+        return "ho-" + run + "-" + account;
+    }
+
+    @Test
+    void aSecondInstanceJoiningWhileABatchIsSplitPublishesNoSequenceTwice() throws Exception {
+        try (Admin admin = startBrokerWithSmallEvents()) {
+            startInstance(1);
+            awaitEveryFirstEventButTheLarge();
+
+            changeAll(1);
+            ServiceProcess first = services.get(0);
+            await("the batch with the large event refused").atMost(STEP)
+                    .until(() -> first.log().contains("Kafka refused event(s) 1..2"));
+            ServiceProcess second = startInstance(2); // joins while the first retries account by account
+            changeAll(2);
+            await("the second instance takes a share").atMost(STEP).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !InstanceHealth.ownedPartitions(second).isEmpty());
+            changeAll(3);
+
+            allowLargeEvents(admin);
+            assertEveryHistoryIsOneChain();
+        }
+    }
+
+    @Test
+    void anInstanceWhoseSessionExpiredAndWhoRegainsItsAccountsPublishesNoSequenceTwice() throws Exception {
+        try (Admin admin = startBrokerWithSmallEvents()) {
+            ServiceProcess only = startInstance(1);
+            awaitEveryFirstEventButTheLarge();
+
+            changeAll(1);
+            await("the batch with the large event refused").atMost(STEP)
+                    .until(() -> only.log().contains("Kafka refused event(s) 1..2"));
+            changeAll(2);
+            only.pause(); // frozen with a backlog; the group drops it after the session timeout
+            pauseFor(SESSION_TIMEOUT.plusSeconds(4));
+            only.resume();
+            await("the partitions were lost and gained again").atMost(STEP)
+                    .until(() -> only.log().contains("Lost (the group went on without this instance)"));
+            changeAll(3);
+
+            allowLargeEvents(admin);
+            assertEveryHistoryIsOneChain();
+        }
+    }
+
+    private Admin startBrokerWithSmallEvents() throws Exception {
+        broker = LocalKafkaBroker.startTemporary("hand-off-kafka");
+        Admin admin = KafkaClients.forReading(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers())).admin();
+        admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "40000")))).all().get(30, TimeUnit.SECONDS);
+        return admin;
+    }
+
+    private ServiceProcess startInstance(int n) {
+        Map<String, String> settings = ServiceSettings.scenario(broker.bootstrapServers(), topic, run, accounts,
+                this::tenant, "2s");
+        settings.put("balance-stream.kafka.partitions", "12");
+        settings.put("quarkus.log.category.\"io.balancestream.poller.AccountPoller\".level", "WARN");
+        ServiceProcess service = new ServiceProcess(settings, WORK.resolve(run + "-instance-" + n + ".log")).start();
+        services.add(service);
+        return service;
+    }
+
+    private void awaitEveryFirstEventButTheLarge() {
+        await("first observation of every account but the large one").atMost(STEP)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> EventTopic.readAll(broker.bootstrapServers(), topic).stream()
+                        .map(EventTopic.Event::key).distinct().count() == ACCOUNTS - 1);
+    }
+
+    /** Every account gets a new balance at about the same moment (one round of the scenario). */
+    private void changeAll(int round) {
+        accounts.parallelStream().forEach(account -> {
+            BigDecimal balance = new BigDecimal(round + "000." + String.format("%02d", accounts.indexOf(account) % 100))
+                    .add(BigDecimal.valueOf(accounts.indexOf(account)));
+            Simulator.setBalance(tenant(account), balance.toPlainString());
+            lastBalances.put(account, balance);
+        });
+    }
+
+    private void allowLargeEvents(Admin admin) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1048576"),
+                        AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    private void assertEveryHistoryIsOneChain() {
+        Map<String, BigDecimal> last = Map.copyOf(lastBalances);
+        await("every account caught up with its last balance").atMost(STEP).pollInterval(Duration.ofSeconds(1))
+                .until(() -> EventHistory.caughtUp(EventTopic.readAll(broker.bootstrapServers(), topic), last));
+        List<EventTopic.Event> events = EventTopic.readAll(broker.bootstrapServers(), topic);
+        EventHistory.assertExactlyOnceAndInOrder(events, last);
+        assertThat(events.stream().filter(event -> LARGE.equals(event.key()))).as("the large account's history")
+                .hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private static void pauseFor(Duration duration) {
+        // The scenario's timeline: the frozen instance stays frozen this long.
+        await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
+    }
+
+    private static String withInvoiceTypes(String sample, int extra) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode summary = (ObjectNode) json.readTree(sample);
+        ArrayNode details = (ArrayNode) summary.get("details");
+        ObjectNode template = (ObjectNode) details.get(0);
+        for (int i = 0; i < extra; i++) {
+            ObjectNode type = template.deepCopy();
+            type.put("invoiceType", "AzureUsageType" + i);
+            details.add(type);
+        }
+        return json.writeValueAsString(summary);
+    }
+}
