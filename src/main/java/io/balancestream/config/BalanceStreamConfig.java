@@ -137,15 +137,6 @@ public interface BalanceStreamConfig {
         }
     }
 
-    Dev dev();
-
-    interface Dev {
-
-        /** Dev mode only: the port of the local Kafka broker that dev mode starts (or finds already running). */
-        @WithDefault("9092")
-        int kafkaPort();
-    }
-
     interface Health {
 
         /** An account failing (or not yet succeeding) for longer than this makes the service not ready. */

@@ -30,7 +30,7 @@ final class ServiceSettings {
     }
 
     /** The simulator's test CA, which signs the certificate of its webhook callbacks. */
-    private static final Path SIMULATOR_CA = Path.of("src", "main", "resources", "simulator", "webhook", "ca.pem");
+    private static final Path SIMULATOR_CA = Path.of("src", "dev", "resources", "simulator", "webhook", "ca.pem");
 
     /** {@code account} takes Partner Center's callbacks, signed by the simulator's test chain. */
     static void takeWebhooks(Map<String, String> settings, String account, Duration minPollInterval) {

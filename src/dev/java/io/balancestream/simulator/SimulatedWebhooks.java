@@ -39,7 +39,7 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Partner Center's webhook side, simulated: each tenant's registration, and callbacks signed the way Partner Center
  * signs them (RSA-SHA256 over the body, the signature in Authorization, the certificate's URL in a header). The key
- * and certificate are the simulator's test chain under src/main/resources/simulator/webhook, trusted only where
+ * and certificate are the simulator's test chain under src/dev/resources/simulator/webhook, trusted only where
  * balance-stream.webhook.trust-store names its CA (dev and test).
  */
 @ApplicationScoped

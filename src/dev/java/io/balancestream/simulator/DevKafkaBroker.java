@@ -11,7 +11,8 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import io.balancestream.config.BalanceStreamConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 
@@ -36,8 +37,9 @@ public class DevKafkaBroker {
 
     private final int port;
 
-    DevKafkaBroker(BalanceStreamConfig config) {
-        this.port = config.dev().kafkaPort();
+    /** @param port {@code balance-stream.dev.kafka-port}: where the local broker listens (or yours already does) */
+    DevKafkaBroker(@ConfigProperty(name = "balance-stream.dev.kafka-port", defaultValue = "9092") int port) {
+        this.port = port;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup) {
