@@ -14,8 +14,8 @@ import java.util.Set;
  * @param published the whole account's state once this transition's event is acknowledged, with the sequence
  *                  number that event carries
  */
-public record BalanceTransition(String currency, BalanceSnapshot previous, BalanceSnapshot current,
-        Set<ChangeKind> changes, PublishedState published) {
+public record BalanceTransition(String currency, AccountSummary previous, AccountSummary current,
+        Set<BalanceChange> changes, PublishedState published) {
 
     public BalanceTransition {
         Objects.requireNonNull(current, "current");
@@ -27,7 +27,7 @@ public record BalanceTransition(String currency, BalanceSnapshot previous, Balan
     }
 
     /** A transition of an account watched through {@code /invoices/summary}. */
-    public BalanceTransition(BalanceSnapshot previous, BalanceSnapshot current, Set<ChangeKind> changes,
+    public BalanceTransition(AccountSummary previous, AccountSummary current, Set<BalanceChange> changes,
             long sequence) {
         this(null, previous, current, changes, new PublishedState(current, sequence));
     }

@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class ChangeDetector {
 
     /** An account watched through {@code /invoices/summary}: at most one transition. */
-    public Optional<BalanceTransition> detect(PublishedState lastPublished, BalanceSnapshot current) {
+    public Optional<BalanceTransition> detect(PublishedState lastPublished, AccountSummary current) {
         return detect(lastPublished, Observation.of(current)).stream().findFirst();
     }
 
@@ -33,7 +33,7 @@ public final class ChangeDetector {
      * @param lastPublished null when the account never published
      */
     public List<BalanceTransition> detect(PublishedState lastPublished, Observation observed) {
-        SortedMap<String, BalanceSnapshot> before = new TreeMap<>();
+        SortedMap<String, AccountSummary> before = new TreeMap<>();
         long sequence = 0;
         if (lastPublished != null) {
             // After a switch between /summary and /summaries the other kind's history ends without an event.
@@ -42,20 +42,20 @@ public final class ChangeDetector {
                             : Map.of(PublishedState.WHOLE_ACCOUNT, lastPublished.snapshot()));
             sequence = lastPublished.sequence();
         }
-        SortedMap<String, BalanceSnapshot> after = observed.histories();
-        SortedMap<String, BalanceSnapshot> state = new TreeMap<>(before);
+        SortedMap<String, AccountSummary> after = observed.histories();
+        SortedMap<String, AccountSummary> state = new TreeMap<>(before);
         List<BalanceTransition> transitions = new ArrayList<>();
         Set<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
         for (String key : keys) {
-            BalanceSnapshot previous = before.get(key);
-            BalanceSnapshot current = after.get(key);
-            Set<ChangeKind> changes;
+            AccountSummary previous = before.get(key);
+            AccountSummary current = after.get(key);
+            Set<BalanceChange> changes;
             if (previous == null) {
-                changes = EnumSet.of(lastPublished == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.CURRENCY_ADDED);
+                changes = EnumSet.of(lastPublished == null ? BalanceChange.FIRST_OBSERVATION : BalanceChange.CURRENCY_ADDED);
                 state.put(key, current);
             } else if (current == null) {
-                changes = EnumSet.of(ChangeKind.CURRENCY_REMOVED);
+                changes = EnumSet.of(BalanceChange.CURRENCY_REMOVED);
                 current = previous;
                 state.remove(key);
             } else {
@@ -72,29 +72,29 @@ public final class ChangeDetector {
         return transitions;
     }
 
-    static Set<ChangeKind> changesBetween(BalanceSnapshot previous, BalanceSnapshot current) {
-        Set<ChangeKind> changes = EnumSet.noneOf(ChangeKind.class);
+    static Set<BalanceChange> changesBetween(AccountSummary previous, AccountSummary current) {
+        Set<BalanceChange> changes = EnumSet.noneOf(BalanceChange.class);
         SummaryFigures before = previous.total();
         SummaryFigures after = current.total();
         if (!before.currencyCode().equalsIgnoreCase(after.currencyCode())) {
-            changes.add(ChangeKind.CURRENCY);
+            changes.add(BalanceChange.CURRENCY);
         }
         if (before.balanceAmount().compareTo(after.balanceAmount()) != 0) {
-            changes.add(ChangeKind.BALANCE);
+            changes.add(BalanceChange.BALANCE);
         }
         if (!balancesByType(previous).equals(balancesByType(current))) {
-            changes.add(ChangeKind.INVOICE_TYPE_BALANCE);
+            changes.add(BalanceChange.INVOICE_TYPE_BALANCE);
         }
         if (!Objects.equals(before.latestInvoiceDate(), after.latestInvoiceDate())) {
-            changes.add(ChangeKind.LATEST_INVOICE_DATE);
+            changes.add(BalanceChange.LATEST_INVOICE_DATE);
         }
         return changes;
     }
 
     /** Balances keyed by invoice type, stripped of trailing zeros so that equal values compare equal. */
-    private static Map<String, BigDecimal> balancesByType(BalanceSnapshot snapshot) {
+    private static Map<String, BigDecimal> balancesByType(AccountSummary snapshot) {
         Map<String, BigDecimal> balances = new HashMap<>();
-        for (InvoiceTypeBalance type : snapshot.invoiceTypes()) {
+        for (InvoiceTypeFigures type : snapshot.invoiceTypes()) {
             BigDecimal amount = type.figures().balanceAmount();
             balances.put(type.typeKey(), amount.signum() == 0 ? BigDecimal.ZERO : amount.stripTrailingZeros());
         }

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * Reads Partner Center's InvoiceSummary JSON into a {@link BalanceSnapshot}, and its InvoiceSummaries collection
+ * Reads Partner Center's InvoiceSummary JSON into a {@link AccountSummary}, and its InvoiceSummaries collection
  * (one summary per currency) into an {@link Observation}.
  * <p>
  * Lenient where Partner Center varies (unknown fields and invoice types, dates with or without an offset, the .NET
@@ -53,7 +53,7 @@ public final class InvoiceSummaryParser {
     }
 
     /** An InvoiceSummary ({@code GET /v1/invoices/summary}). */
-    public BalanceSnapshot parse(String body) {
+    public AccountSummary parse(String body) {
         return snapshot(readObject(body), "");
     }
 
@@ -82,7 +82,7 @@ public final class InvoiceSummaryParser {
                         + " holds " + items.size() + " summaries; a partial collection is not read");
             }
         }
-        List<BalanceSnapshot> summaries = new ArrayList<>();
+        List<AccountSummary> summaries = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             String path = arrayField + "[" + i + "].";
@@ -116,22 +116,22 @@ public final class InvoiceSummaryParser {
         return root;
     }
 
-    private BalanceSnapshot snapshot(JsonNode summary, String path) {
+    private AccountSummary snapshot(JsonNode summary, String path) {
         SummaryFigures total = figures(summary, path);
         if (total.currencyCode() == null) {
             throw new InvalidSummaryException(path + "currencyCode is missing");
         }
-        return new BalanceSnapshot(total, invoiceTypes(summary.get("details"), path));
+        return new AccountSummary(total, invoiceTypes(summary.get("details"), path));
     }
 
-    private List<InvoiceTypeBalance> invoiceTypes(JsonNode details, String prefix) {
+    private List<InvoiceTypeFigures> invoiceTypes(JsonNode details, String prefix) {
         if (details == null || details.isNull()) {
             return List.of();
         }
         if (!details.isArray()) {
             throw new InvalidSummaryException(prefix + "details is not an array");
         }
-        List<InvoiceTypeBalance> types = new ArrayList<>();
+        List<InvoiceTypeFigures> types = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < details.size(); i++) {
             JsonNode detail = details.get(i);
@@ -147,7 +147,7 @@ public final class InvoiceSummaryParser {
             if (summary == null || !summary.isObject()) {
                 throw new InvalidSummaryException(path + ".summary is missing or not an object");
             }
-            InvoiceTypeBalance type = new InvoiceTypeBalance(invoiceType, figures(summary, path + ".summary."));
+            InvoiceTypeFigures type = new InvoiceTypeFigures(invoiceType, figures(summary, path + ".summary."));
             if (!seen.add(type.typeKey())) {
                 throw new InvalidSummaryException(path + ": invoice type " + invoiceType + " appears twice");
             }

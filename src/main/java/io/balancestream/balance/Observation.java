@@ -12,20 +12,20 @@ import java.util.TreeMap;
  *
  * @param histories by history key: {@link PublishedState#WHOLE_ACCOUNT}, or the upper-case currency codes
  */
-public record Observation(SortedMap<String, BalanceSnapshot> histories, boolean perCurrency) {
+public record Observation(SortedMap<String, AccountSummary> histories, boolean perCurrency) {
 
     public Observation {
         histories = Collections.unmodifiableSortedMap(new TreeMap<>(histories));
     }
 
-    public static Observation of(BalanceSnapshot summary) {
+    public static Observation of(AccountSummary summary) {
         return new Observation(new TreeMap<>(java.util.Map.of(PublishedState.WHOLE_ACCOUNT, summary)), false);
     }
 
     /** @throws InvalidSummaryException when two summaries have the same currency */
-    public static Observation perCurrency(List<BalanceSnapshot> summaries) {
-        SortedMap<String, BalanceSnapshot> byCurrency = new TreeMap<>();
-        for (BalanceSnapshot summary : summaries) {
+    public static Observation perCurrency(List<AccountSummary> summaries) {
+        SortedMap<String, AccountSummary> byCurrency = new TreeMap<>();
+        for (AccountSummary summary : summaries) {
             String currency = currencyKey(summary.total().currencyCode());
             if (currency.isEmpty()) {
                 throw new InvalidSummaryException("a summary has an empty currencyCode");

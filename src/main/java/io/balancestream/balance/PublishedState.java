@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *                  account's every currency disappeared
  * @param sequence  the account's sequence number, shared by all its histories
  */
-public record PublishedState(SortedMap<String, BalanceSnapshot> histories, long sequence) {
+public record PublishedState(SortedMap<String, AccountSummary> histories, long sequence) {
 
     /** The key of the one history of an account watched through {@code /invoices/summary}. */
     public static final String WHOLE_ACCOUNT = "";
@@ -29,18 +29,18 @@ public record PublishedState(SortedMap<String, BalanceSnapshot> histories, long 
     }
 
     /** The state of an account watched through {@code /invoices/summary}. */
-    public PublishedState(BalanceSnapshot snapshot, long sequence) {
+    public PublishedState(AccountSummary snapshot, long sequence) {
         this(new TreeMap<>(Map.of(WHOLE_ACCOUNT, Objects.requireNonNull(snapshot, "snapshot"))), sequence);
     }
 
     /** The summary of an account watched through {@code /invoices/summary}; null for a multi-currency account. */
-    public BalanceSnapshot snapshot() {
+    public AccountSummary snapshot() {
         return histories.get(WHOLE_ACCOUNT);
     }
 
     /** The summaries of a multi-currency account by currency code; empty for a single-summary account. */
-    public SortedMap<String, BalanceSnapshot> currencies() {
-        SortedMap<String, BalanceSnapshot> currencies = new TreeMap<>(histories);
+    public SortedMap<String, AccountSummary> currencies() {
+        SortedMap<String, AccountSummary> currencies = new TreeMap<>(histories);
         currencies.remove(WHOLE_ACCOUNT);
         return Collections.unmodifiableSortedMap(currencies);
     }

@@ -55,11 +55,6 @@ public final class SettingsValidator {
                     + config.kafka().sessionTimeout());
         }
         topicsDiffer(errors, config.kafka());
-        for (String legacy : LegacyChannelSettings.unsupported()) {
-            errors.add(legacy + " is no longer read (the SmallRye channel balance-changed is gone): Kafka client "
-                    + "settings go under kafka.* (for instance kafka.apicurio.registry.url), the service's own under "
-                    + "balance-stream.kafka.*");
-        }
         if (!errors.isEmpty()) {
             throw new IllegalStateException("Invalid balance-stream configuration: " + String.join("; ", errors));
         }

@@ -8,14 +8,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.InvoiceTypeBalance;
+import io.balancestream.balance.InvoiceTypeFigures;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.PartnerAccount;
 import io.balancestream.events.BalanceChanged;
+import io.balancestream.events.BalanceSnapshot;
 import io.balancestream.events.ChangeKind;
+import io.balancestream.events.InvoiceTypeBalance;
 import io.balancestream.events.PartnerCloud;
 import io.balancestream.events.PollTrigger;
 
@@ -69,9 +71,9 @@ public final class BalanceEventMapper {
         return new PublishedState(fromAvro(event.getCurrent()), event.getSequence());
     }
 
-    public static io.balancestream.events.BalanceSnapshot toAvro(BalanceSnapshot snapshot) {
+    public static BalanceSnapshot toAvro(AccountSummary snapshot) {
         SummaryFigures total = snapshot.total();
-        return io.balancestream.events.BalanceSnapshot.newBuilder()
+        return BalanceSnapshot.newBuilder()
                 .setBalanceAmount(wireAmount(total.balanceAmount(), "balanceAmount"))
                 .setCurrencyCode(total.currencyCode())
                 .setCurrencySymbol(total.currencySymbol())
@@ -84,10 +86,10 @@ public final class BalanceEventMapper {
                 .build();
     }
 
-    private static io.balancestream.events.InvoiceTypeBalance toAvro(InvoiceTypeBalance type) {
+    private static InvoiceTypeBalance toAvro(InvoiceTypeFigures type) {
         SummaryFigures figures = type.figures();
         String field = "details[" + type.invoiceType() + "].";
-        return io.balancestream.events.InvoiceTypeBalance.newBuilder()
+        return InvoiceTypeBalance.newBuilder()
                 .setInvoiceType(type.invoiceType())
                 .setBalanceAmount(wireAmount(figures.balanceAmount(), field + "balanceAmount"))
                 .setCurrencyCode(figures.currencyCode())
@@ -100,17 +102,17 @@ public final class BalanceEventMapper {
                 .build();
     }
 
-    public static BalanceSnapshot fromAvro(io.balancestream.events.BalanceSnapshot snapshot) {
+    public static AccountSummary fromAvro(BalanceSnapshot snapshot) {
         SummaryFigures total = new SummaryFigures(snapshot.getBalanceAmount(), snapshot.getCurrencyCode(),
                 snapshot.getCurrencySymbol(), snapshot.getAccountingDate(), snapshot.getFirstInvoiceCreationDate(),
                 snapshot.getLastPaymentDate(), snapshot.getLastPaymentAmount(), snapshot.getLatestInvoiceDate());
-        List<InvoiceTypeBalance> types = snapshot.getInvoiceTypes().stream()
-                .map(type -> new InvoiceTypeBalance(type.getInvoiceType(), new SummaryFigures(type.getBalanceAmount(),
+        List<InvoiceTypeFigures> types = snapshot.getInvoiceTypes().stream()
+                .map(type -> new InvoiceTypeFigures(type.getInvoiceType(), new SummaryFigures(type.getBalanceAmount(),
                         type.getCurrencyCode(), type.getCurrencySymbol(), type.getAccountingDate(),
                         type.getFirstInvoiceCreationDate(), type.getLastPaymentDate(), type.getLastPaymentAmount(),
                         type.getLatestInvoiceDate())))
                 .toList();
-        return new BalanceSnapshot(total, types);
+        return new AccountSummary(total, types);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.function.IntSupplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.balancestream.events.BalanceChanged;
+import io.balancestream.events.ChangeKind;
 import io.balancestream.ownership.GroupMembership;
 import io.balancestream.partnercenter.PartnerCenterClient;
 import io.micrometer.core.instrument.Counter;
@@ -115,7 +116,7 @@ public class PollMetrics {
                     return holder;
                 });
         // A currency that disappeared has no balance any more; a dashboard must not keep showing its last one.
-        balance.set(event.getChanges().contains(io.balancestream.events.ChangeKind.CURRENCY_REMOVED) ? null
+        balance.set(event.getChanges().contains(ChangeKind.CURRENCY_REMOVED) ? null
                 : event.getCurrent().getBalanceAmount());
     }
 

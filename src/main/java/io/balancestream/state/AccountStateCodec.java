@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.event.BalanceEventMapper;
 import io.balancestream.state.avro.AccountState;
@@ -49,7 +49,7 @@ public final class AccountStateCodec {
     }
 
     public static byte[] encode(StoredState stored, Instant publishedAt) {
-        BalanceSnapshot snapshot = stored.published().snapshot();
+        AccountSummary snapshot = stored.published().snapshot();
         AccountState state = AccountState.newBuilder()
                 .setAccountId(stored.accountId())
                 .setSequence(stored.published().sequence())
@@ -82,7 +82,7 @@ public final class AccountStateCodec {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an AccountState record: " + e.getMessage(), e);
         }
-        SortedMap<String, BalanceSnapshot> histories = new TreeMap<>();
+        SortedMap<String, AccountSummary> histories = new TreeMap<>();
         if (state.getSnapshot() != null) {
             histories.put(PublishedState.WHOLE_ACCOUNT, BalanceEventMapper.fromAvro(state.getSnapshot()));
         }

@@ -48,7 +48,7 @@ class BalancePropertiesTest {
 
     @Property(tries = 300)
     void amountsArriveExactly(@ForAll("summaries") Generated summary) {
-        BalanceSnapshot snapshot = parser.parse(summary.json());
+        AccountSummary snapshot = parser.parse(summary.json());
         assertThat(snapshot.total().balanceAmount()).isEqualByComparingTo(summary.balance());
         assertThat(snapshot.invoiceTypes()).hasSize(summary.types().size());
         for (int i = 0; i < summary.types().size(); i++) {
@@ -62,7 +62,7 @@ class BalancePropertiesTest {
     @Property(tries = 300)
     void detectionIsDeterministic(@ForAll("summaries") Generated a, @ForAll("summaries") Generated b) {
         PublishedState published = new PublishedState(parser.parse(a.json()), 5);
-        BalanceSnapshot current = parser.parse(b.json());
+        AccountSummary current = parser.parse(b.json());
         Optional<BalanceTransition> first = detector.detect(published, current);
         Optional<BalanceTransition> second = detector.detect(published, parser.parse(b.json()));
         assertThat(second.map(BalanceTransition::changes)).isEqualTo(first.map(BalanceTransition::changes));
@@ -75,8 +75,8 @@ class BalancePropertiesTest {
 
     @Property(tries = 300)
     void thereAndBackAgainIsTwoEvents(@ForAll("summaries") Generated a, @ForAll("summaries") Generated b) {
-        BalanceSnapshot stateA = parser.parse(a.json());
-        BalanceSnapshot stateB = parser.parse(b.json());
+        AccountSummary stateA = parser.parse(a.json());
+        AccountSummary stateB = parser.parse(b.json());
         Optional<BalanceTransition> there = detector.detect(new PublishedState(stateA, 1), stateB);
         if (there.isEmpty()) {
             assertThat(detector.detect(new PublishedState(stateB, 1), stateA)).as("change is symmetric").isEmpty();
@@ -151,10 +151,10 @@ class BalancePropertiesTest {
             BalanceTransition transition = transitions.get(i);
             assertThat(transition.sequence()).isEqualTo(start + i);
             // The generated summaries have one invoice type holding the whole balance: both change together.
-            java.util.Set<ChangeKind> expectedKinds = !before.containsKey(transition.currency())
-                    ? java.util.Set.of(published == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.CURRENCY_ADDED)
-                    : !after.containsKey(transition.currency()) ? java.util.Set.of(ChangeKind.CURRENCY_REMOVED)
-                            : java.util.Set.of(ChangeKind.BALANCE, ChangeKind.INVOICE_TYPE_BALANCE);
+            java.util.Set<BalanceChange> expectedKinds = !before.containsKey(transition.currency())
+                    ? java.util.Set.of(published == null ? BalanceChange.FIRST_OBSERVATION : BalanceChange.CURRENCY_ADDED)
+                    : !after.containsKey(transition.currency()) ? java.util.Set.of(BalanceChange.CURRENCY_REMOVED)
+                            : java.util.Set.of(BalanceChange.BALANCE, BalanceChange.INVOICE_TYPE_BALANCE);
             assertThat(transition.changes()).isEqualTo(expectedKinds);
         }
         assertThat(detector.detect(published, parser.parseSummaries(b.reversed().json())))
@@ -240,7 +240,7 @@ class BalancePropertiesTest {
                 "UsageBased", "azure_reservation");
         Arbitrary<String> dates = Arbitraries.of("2018-03-16T00:00:00", "2017-01-21T00:00:00Z",
                 "0001-01-01T00:00:00", "2024-02-29T23:59:59.9999999");
-        Arbitrary<List<String>> types = typeNames.list().ofMaxSize(4).uniqueElements(InvoiceTypeBalance::typeKey);
+        Arbitrary<List<String>> types = typeNames.list().ofMaxSize(4).uniqueElements(InvoiceTypeFigures::typeKey);
         return Combinators.combine(balances, Arbitraries.of("USD", "EUR", "CNY"), dates, types,
                 balances.list().ofSize(4)).as((balance, currency, date, typeList, typeBalances) -> {
                     StringBuilder json = new StringBuilder("{\"balanceAmount\": ").append(balance.toPlainString())

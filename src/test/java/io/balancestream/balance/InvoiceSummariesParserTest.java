@@ -26,11 +26,11 @@ class InvoiceSummariesParserTest {
 
         assertThat(observation.perCurrency()).isTrue();
         assertThat(observation.histories()).containsOnlyKeys("CHF", "EUR", "GBP");
-        BalanceSnapshot gbp = observation.histories().get("GBP");
+        AccountSummary gbp = observation.histories().get("GBP");
         assertThat(gbp.total().balanceAmount()).isEqualByComparingTo("12904.57");
         assertThat(gbp.total().currencySymbol()).isEqualTo("£");
         assertThat(gbp.total().latestInvoiceDate()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
-        BalanceSnapshot chf = observation.histories().get("CHF");
+        AccountSummary chf = observation.histories().get("CHF");
         assertThat(chf.total().balanceAmount()).isEqualByComparingTo("3870.10");
         assertThat(chf.invoiceTypes()).extracting(type -> type.figures().balanceAmount())
                 .usingElementComparator(BigDecimal::compareTo)

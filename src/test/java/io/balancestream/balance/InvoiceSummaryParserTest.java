@@ -33,7 +33,7 @@ class InvoiceSummaryParserTest {
 
     @Test
     void parsesTheDocumentedSampleExactly() {
-        BalanceSnapshot snapshot = parser.parse(seedSample());
+        AccountSummary snapshot = parser.parse(seedSample());
 
         SummaryFigures total = snapshot.total();
         assertThat(total.balanceAmount()).isEqualTo(new BigDecimal("751094.39"));
@@ -45,7 +45,7 @@ class InvoiceSummaryParserTest {
         assertThat(total.lastPaymentAmount()).isEqualTo(new BigDecimal("1000"));
         assertThat(total.latestInvoiceDate()).isEqualTo(Instant.parse("2018-03-16T00:00:00Z"));
 
-        assertThat(snapshot.invoiceTypes()).extracting(InvoiceTypeBalance::invoiceType)
+        assertThat(snapshot.invoiceTypes()).extracting(InvoiceTypeFigures::invoiceType)
                 .containsExactly("OneTime", "Recurring");
         SummaryFigures oneTime = snapshot.invoiceTypes().get(0).figures();
         assertThat(oneTime.balanceAmount()).isEqualTo(new BigDecimal("548138.52"));
@@ -60,7 +60,7 @@ class InvoiceSummaryParserTest {
 
     @Test
     void keepsEveryDigitOfLargeAmounts() {
-        BalanceSnapshot snapshot = parser.parse("""
+        AccountSummary snapshot = parser.parse("""
                 {"balanceAmount": 12345678901234567.89, "currencyCode": "EUR", "lastPaymentAmount": 0.000000001}
                 """);
         assertThat(snapshot.total().balanceAmount().toPlainString()).isEqualTo("12345678901234567.89");
@@ -94,7 +94,7 @@ class InvoiceSummaryParserTest {
 
     @Test
     void missingAndNullOptionalFieldsAreNull() {
-        BalanceSnapshot snapshot = parser.parse("""
+        AccountSummary snapshot = parser.parse("""
                 {"balanceAmount": 10, "currencyCode": "USD", "currencySymbol": null, "latestInvoiceDate": null}
                 """);
         assertThat(snapshot.total().currencySymbol()).isNull();
@@ -106,7 +106,7 @@ class InvoiceSummaryParserTest {
 
     @Test
     void toleratesUnknownFieldsAndCarriesUnknownInvoiceTypes() {
-        BalanceSnapshot snapshot = parser.parse("""
+        AccountSummary snapshot = parser.parse("""
                 {"balanceAmount": 30, "currencyCode": "USD", "newTopLevelField": {"nested": [1, 2]},
                  "details": [
                    {"invoiceType": "perpetual", "summary": {"balanceAmount": 10, "futureField": true}, "extra": 1},
@@ -114,7 +114,7 @@ class InvoiceSummaryParserTest {
                  ],
                  "links": {"self": {"uri": "/invoices/summary"}}, "attributes": {"objectType": "InvoiceSummary"}}
                 """);
-        assertThat(snapshot.invoiceTypes()).extracting(InvoiceTypeBalance::invoiceType)
+        assertThat(snapshot.invoiceTypes()).extracting(InvoiceTypeFigures::invoiceType)
                 .containsExactly("one_time", "perpetual");
         assertThat(snapshot.invoiceTypes().get(1).figures().balanceAmount()).isEqualByComparingTo("10");
         assertThat(snapshot.invoiceTypes().get(1).figures().currencyCode()).isNull();

@@ -12,11 +12,11 @@ class PerCurrencyChangeDetectorTest {
 
     private final ChangeDetector detector = new ChangeDetector();
 
-    private static BalanceSnapshot in(String currency, String balance) {
-        return new BalanceSnapshot(figures(balance, currency, "2024-03-01T00:00:00Z"), List.of());
+    private static AccountSummary in(String currency, String balance) {
+        return new AccountSummary(figures(balance, currency, "2024-03-01T00:00:00Z"), List.of());
     }
 
-    private static Observation summaries(BalanceSnapshot... summaries) {
+    private static Observation summaries(AccountSummary... summaries) {
         return Observation.perCurrency(List.of(summaries));
     }
 
@@ -34,7 +34,7 @@ class PerCurrencyChangeDetectorTest {
         assertThat(transitions).extracting(BalanceTransition::currency).containsExactly("CHF", "EUR", "GBP");
         assertThat(transitions).extracting(BalanceTransition::sequence).containsExactly(1L, 2L, 3L);
         assertThat(transitions).allSatisfy(transition -> {
-            assertThat(transition.changes()).containsExactly(ChangeKind.FIRST_OBSERVATION);
+            assertThat(transition.changes()).containsExactly(BalanceChange.FIRST_OBSERVATION);
             assertThat(transition.previous()).isNull();
         });
         assertThat(transitions.get(2).published().currencies()).containsOnlyKeys("CHF", "EUR", "GBP");
@@ -52,7 +52,7 @@ class PerCurrencyChangeDetectorTest {
 
         assertThat(transitions).singleElement().satisfies(transition -> {
             assertThat(transition.currency()).isEqualTo("EUR");
-            assertThat(transition.changes()).containsExactly(ChangeKind.BALANCE);
+            assertThat(transition.changes()).containsExactly(BalanceChange.BALANCE);
             assertThat(transition.previous().total().balanceAmount()).isEqualByComparingTo("48211.93");
             assertThat(transition.current().total().balanceAmount()).isEqualByComparingTo("48111.93");
             assertThat(transition.sequence()).isEqualTo(4);
@@ -71,13 +71,13 @@ class PerCurrencyChangeDetectorTest {
         assertThat(transitions).hasSize(2);
         BalanceTransition removed = transitions.get(0);
         assertThat(removed.currency()).isEqualTo("CHF");
-        assertThat(removed.changes()).containsExactly(ChangeKind.CURRENCY_REMOVED);
+        assertThat(removed.changes()).containsExactly(BalanceChange.CURRENCY_REMOVED);
         assertThat(removed.current()).as("the last state seen, not an invented one").isEqualTo(removed.previous());
         assertThat(removed.sequence()).isEqualTo(4);
         assertThat(removed.published().currencies()).containsOnlyKeys("EUR", "GBP");
         BalanceTransition added = transitions.get(1);
         assertThat(added.currency()).isEqualTo("USD");
-        assertThat(added.changes()).containsExactly(ChangeKind.CURRENCY_ADDED);
+        assertThat(added.changes()).containsExactly(BalanceChange.CURRENCY_ADDED);
         assertThat(added.previous()).isNull();
         assertThat(added.sequence()).isEqualTo(5);
         assertThat(added.published().currencies()).containsOnlyKeys("EUR", "GBP", "USD");
@@ -109,13 +109,13 @@ class PerCurrencyChangeDetectorTest {
         PublishedState single = new PublishedState(in("USD", "10"), 7);
         List<BalanceTransition> transitions = detector.detect(single, summaries(in("USD", "10"), in("EUR", "5")));
         assertThat(transitions).extracting(BalanceTransition::currency).containsExactly("EUR", "USD");
-        assertThat(transitions).allSatisfy(t -> assertThat(t.changes()).containsExactly(ChangeKind.CURRENCY_ADDED));
+        assertThat(transitions).allSatisfy(t -> assertThat(t.changes()).containsExactly(BalanceChange.CURRENCY_ADDED));
         assertThat(transitions.get(1).sequence()).isEqualTo(9);
         assertThat(transitions.get(1).published().snapshot()).as("the single history ended").isNull();
 
         BalanceTransition back = detector.detect(transitions.get(1).published(), in("USD", "10")).orElseThrow();
         assertThat(back.currency()).isNull();
-        assertThat(back.changes()).containsExactly(ChangeKind.CURRENCY_ADDED);
+        assertThat(back.changes()).containsExactly(BalanceChange.CURRENCY_ADDED);
         assertThat(back.published().histories()).containsOnlyKeys(PublishedState.WHOLE_ACCOUNT);
     }
 }

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
 import io.balancestream.balance.ChangeDetector;
 import io.balancestream.balance.InvoiceSummaryParser;
@@ -56,7 +56,7 @@ public class PollHotPath {
     private final String[] changedBodies = new String[BODIES];
     private String sample;
     private String sameBodyAgain;
-    private BalanceSnapshot lastSnapshot;
+    private AccountSummary lastSnapshot;
     private PublishedState baseline;
     private int next;
 
@@ -76,7 +76,7 @@ public class PollHotPath {
     /** What most polls cost: the body is the last one again, so the service skips the parse and compares. */
     @Benchmark
     public Optional<BalanceTransition> unchangedPollAsTheServiceRunsIt() {
-        BalanceSnapshot current = sameBodyAgain.equals(sample) ? lastSnapshot : parser.parse(sameBodyAgain);
+        AccountSummary current = sameBodyAgain.equals(sample) ? lastSnapshot : parser.parse(sameBodyAgain);
         return detector.detect(baseline, current);
     }
 

@@ -31,10 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.balancestream.events.PollTrigger;
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.ChangeKind;
-import io.balancestream.balance.InvoiceTypeBalance;
+import io.balancestream.balance.BalanceChange;
+import io.balancestream.balance.InvoiceTypeFigures;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.Cloud;
 import io.balancestream.config.PartnerAccount;
@@ -97,10 +97,10 @@ class RecoveryBenchmark {
                     PartnerAccount account = new PartnerAccount(accountId, template.tenantId(), template.clientId(),
                             template.clientSecret(), template.cloud(), template.apiUrl(), template.tokenUrl(),
                             template.scope());
-                    BalanceSnapshot before = snapshot(sequence - 1);
+                    AccountSummary before = snapshot(sequence - 1);
                     BalanceTransition transition = new BalanceTransition(sequence == 1 ? null : before,
-                            snapshot(sequence), sequence == 1 ? java.util.Set.of(ChangeKind.FIRST_OBSERVATION)
-                                    : java.util.Set.of(ChangeKind.BALANCE), sequence);
+                            snapshot(sequence), sequence == 1 ? java.util.Set.of(BalanceChange.FIRST_OBSERVATION)
+                                    : java.util.Set.of(BalanceChange.BALANCE), sequence);
                     byte[] event = serializer.serialize(settings.topic(), BalanceEventMapper.toEvent(account,
                             transition, "request", "correlation", Instant.now(), PollTrigger.SCHEDULE));
                     int partition = AccountPartitions.partitionOf(accountId, settings.partitions());
@@ -114,13 +114,13 @@ class RecoveryBenchmark {
         }
     }
 
-    private static BalanceSnapshot snapshot(int n) {
+    private static AccountSummary snapshot(int n) {
         BigDecimal amount = new BigDecimal(n * 10 + ".25");
         SummaryFigures figures = new SummaryFigures(amount, "USD", "$", Instant.parse("2026-11-01T00:00:00Z"),
                 Instant.parse("2017-01-21T00:00:00Z"), Instant.parse("2026-10-01T12:00:00Z"), new BigDecimal("1000"),
                 Instant.parse("2026-11-01T00:00:00Z"));
-        return new BalanceSnapshot(figures, List.of(new InvoiceTypeBalance("OneTime", figures),
-                new InvoiceTypeBalance("Recurring", figures)));
+        return new AccountSummary(figures, List.of(new InvoiceTypeFigures("OneTime", figures),
+                new InvoiceTypeFigures("Recurring", figures)));
     }
 
     /** Starts the packaged service and returns how long it took until it polled every account. */
@@ -184,7 +184,7 @@ class RecoveryBenchmark {
             for (String accountId : accounts) {
                 int partition = AccountPartitions.partitionOf(accountId, settings.partitions());
                 BalanceTransition last = new BalanceTransition(snapshot(EVENTS_PER_ACCOUNT - 1),
-                        snapshot(EVENTS_PER_ACCOUNT), java.util.Set.of(ChangeKind.BALANCE), EVENTS_PER_ACCOUNT);
+                        snapshot(EVENTS_PER_ACCOUNT), java.util.Set.of(BalanceChange.BALANCE), EVENTS_PER_ACCOUNT);
                 producer.send(new ProducerRecord<>(settings.stateTopicName(), partition, accountId,
                         AccountStateCodec.encode(new StoredState(accountId, last.published(), partition,
                                 EVENTS_PER_ACCOUNT), Instant.now())));

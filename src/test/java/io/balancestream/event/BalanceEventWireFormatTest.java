@@ -23,11 +23,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import io.balancestream.events.PollTrigger;
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.ChangeKind;
+import io.balancestream.balance.BalanceChange;
 import io.balancestream.balance.InvoiceSummaryParser;
-import io.balancestream.balance.InvoiceTypeBalance;
+import io.balancestream.balance.InvoiceTypeFigures;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.Cloud;
@@ -40,7 +40,7 @@ class BalanceEventWireFormatTest {
             "s3cret-value", Cloud.CHINA, Cloud.CHINA.apiUrl(), Cloud.CHINA.tokenUrl("tenant-1"), Cloud.CHINA.scope());
     private static final Instant DETECTED = Instant.parse("2026-11-25T10:15:30.123Z");
 
-    private static BalanceSnapshot sample() {
+    private static AccountSummary sample() {
         return new InvoiceSummaryParser().parse("""
                 {"balanceAmount": 751094.39, "currencyCode": "USD", "currencySymbol": "$",
                  "accountingDate": "2018-03-16T00:00:00", "lastPaymentDate": "0001-01-01T00:00:00",
@@ -50,19 +50,19 @@ class BalanceEventWireFormatTest {
                 """);
     }
 
-    private static BalanceChanged event(BalanceSnapshot previous, BalanceSnapshot current, long sequence) {
+    private static BalanceChanged event(AccountSummary previous, AccountSummary current, long sequence) {
         BalanceTransition transition = new BalanceTransition(previous, current,
-                previous == null ? EnumSet.of(ChangeKind.FIRST_OBSERVATION)
-                        : EnumSet.of(ChangeKind.INVOICE_TYPE_BALANCE, ChangeKind.BALANCE),
+                previous == null ? EnumSet.of(BalanceChange.FIRST_OBSERVATION)
+                        : EnumSet.of(BalanceChange.INVOICE_TYPE_BALANCE, BalanceChange.BALANCE),
                 sequence);
         return BalanceEventMapper.toEvent(ACCOUNT, transition, "req-1", "corr-1", DETECTED, PollTrigger.SCHEDULE);
     }
 
     @Test
     void mapsEveryFieldOfTheTransition() {
-        BalanceSnapshot previous = sample();
-        BalanceSnapshot current = new BalanceSnapshot(new SummaryFigures(new BigDecimal("1.5"), "USD", "$", null,
-                null, null, null, null), List.of(new InvoiceTypeBalance("Recurring",
+        AccountSummary previous = sample();
+        AccountSummary current = new AccountSummary(new SummaryFigures(new BigDecimal("1.5"), "USD", "$", null,
+                null, null, null, null), List.of(new InvoiceTypeFigures("Recurring",
                         new SummaryFigures(new BigDecimal("1.5"), "USD", null, null, null, null, null, null))));
         BalanceChanged event = event(previous, current, 7);
 
@@ -86,11 +86,11 @@ class BalanceEventWireFormatTest {
 
     @Test
     void aMultiCurrencyEventNamesItsCurrencyAndARemovedCurrencyRepeatsItsLastState() {
-        BalanceSnapshot eur = new InvoiceSummaryParser().parseSummaries("{\"items\": [{\"balanceAmount\": 48211.93, "
+        AccountSummary eur = new InvoiceSummaryParser().parseSummaries("{\"items\": [{\"balanceAmount\": 48211.93, "
                 + "\"currencyCode\": \"EUR\"}]}").histories().get("EUR");
-        java.util.TreeMap<String, BalanceSnapshot> after = new java.util.TreeMap<>();
+        java.util.TreeMap<String, AccountSummary> after = new java.util.TreeMap<>();
         BalanceChanged removed = BalanceEventMapper.toEvent(ACCOUNT, new BalanceTransition("EUR", eur, eur,
-                EnumSet.of(ChangeKind.CURRENCY_REMOVED), new PublishedState(after, 5)), "req-2", "corr-2", DETECTED,
+                EnumSet.of(BalanceChange.CURRENCY_REMOVED), new PublishedState(after, 5)), "req-2", "corr-2", DETECTED,
                 PollTrigger.SCHEDULE);
 
         assertThat(removed.getCurrency()).isEqualTo("EUR");
@@ -111,7 +111,7 @@ class BalanceEventWireFormatTest {
 
     @Test
     void publishedStateRoundTripsThroughTheEvent() {
-        BalanceSnapshot current = sample();
+        AccountSummary current = sample();
         BalanceChanged decoded = new BalanceChangedDeserializer().deserialize("t",
                 new BalanceChangedSerializer().serialize("t", event(null, current, 1)));
         PublishedState recovered = BalanceEventMapper.toPublishedState(decoded);

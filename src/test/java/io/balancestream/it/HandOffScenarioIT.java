@@ -1,6 +1,5 @@
 package io.balancestream.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -85,18 +84,20 @@ class HandOffScenarioIT {
     @Test
     void aSecondInstanceJoiningWhileABatchIsSplitPublishesNoSequenceTwice() throws Exception {
         try (Admin admin = startBrokerWithSmallEvents()) {
-            startInstance(1);
+            ServiceProcess first = startInstance(1);
             awaitEveryFirstEventButTheLarge();
+            first.stop();
 
+            // Every account changed while the instance was away: its restart publishes hundreds of changes at once,
+            // with the large event among them, and splits that batch account by account. The second instance joins
+            // while it does.
             changeAll(1);
-            ServiceProcess first = services.get(0);
-            await("the batch with the large event refused").atMost(STEP)
-                    .until(() -> first.log().contains("Kafka refused event(s) 1..2"));
-            ServiceProcess second = startInstance(2); // joins while the first retries account by account
-            changeAll(2);
+            first.start();
+            awaitPollingAgain(first);
+            ServiceProcess second = startInstance(2);
             await("the second instance takes a share").atMost(STEP).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !InstanceHealth.ownedPartitions(second).isEmpty());
-            changeAll(3);
+            changeAll(2);
 
             allowLargeEvents(admin);
             assertEveryHistoryIsOneChain();
@@ -108,21 +109,30 @@ class HandOffScenarioIT {
         try (Admin admin = startBrokerWithSmallEvents()) {
             ServiceProcess only = startInstance(1);
             awaitEveryFirstEventButTheLarge();
+            only.stop();
 
+            // The restart publishes hundreds of changes at once and splits that batch; frozen in the middle of it for
+            // longer than the session timeout, the instance loses its partitions and gains them again, with requests
+            // of the ended ownership still queued.
             changeAll(1);
-            await("the batch with the large event refused").atMost(STEP)
-                    .until(() -> only.log().contains("Kafka refused event(s) 1..2"));
-            changeAll(2);
-            only.pause(); // frozen with a backlog; the group drops it after the session timeout
+            only.start();
+            awaitPollingAgain(only);
+            only.pause();
             pauseFor(SESSION_TIMEOUT.plusSeconds(4));
             only.resume();
             await("the partitions were lost and gained again").atMost(STEP)
                     .until(() -> only.log().contains("Lost (the group went on without this instance)"));
-            changeAll(3);
+            changeAll(2);
 
             allowLargeEvents(admin);
             assertEveryHistoryIsOneChain();
         }
+    }
+
+    /** The restarted instance owns its accounts again (the log keeps the lines of its earlier runs). */
+    private static void awaitPollingAgain(ServiceProcess service) {
+        await("the instance owns the accounts again").atMost(STEP).until(() -> service.log()
+                .split("Polling " + ACCOUNTS + " account\\(s\\)", -1).length > 2);
     }
 
     private Admin startBrokerWithSmallEvents() throws Exception {
@@ -130,7 +140,7 @@ class HandOffScenarioIT {
         Admin admin = KafkaClients.forReading(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers())).admin();
         admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "40000")))).all().get(30, TimeUnit.SECONDS);
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "20000")))).all().get(30, TimeUnit.SECONDS);
         return admin;
     }
 
@@ -138,6 +148,8 @@ class HandOffScenarioIT {
         Map<String, String> settings = ServiceSettings.scenario(broker.bootstrapServers(), topic, run, accounts,
                 this::tenant, "2s");
         settings.put("balance-stream.kafka.partitions", "12");
+        // A slow broker: every send waits 25 ms, so transactions take longer, batches grow and splits last.
+        settings.put("kafka.linger.ms", "25");
         settings.put("quarkus.log.category.\"io.balancestream.poller.AccountPoller\".level", "WARN");
         ServiceProcess service = new ServiceProcess(settings, WORK.resolve(run + "-instance-" + n + ".log")).start();
         services.add(service);
@@ -171,10 +183,7 @@ class HandOffScenarioIT {
         Map<String, BigDecimal> last = Map.copyOf(lastBalances);
         await("every account caught up with its last balance").atMost(STEP).pollInterval(Duration.ofSeconds(1))
                 .until(() -> EventHistory.caughtUp(EventTopic.readAll(broker.bootstrapServers(), topic), last));
-        List<EventTopic.Event> events = EventTopic.readAll(broker.bootstrapServers(), topic);
-        EventHistory.assertExactlyOnceAndInOrder(events, last);
-        assertThat(events.stream().filter(event -> LARGE.equals(event.key()))).as("the large account's history")
-                .hasSizeGreaterThanOrEqualTo(2);
+        EventHistory.assertExactlyOnceAndInOrder(EventTopic.readAll(broker.bootstrapServers(), topic), last);
     }
 
     private static void pauseFor(Duration duration) {

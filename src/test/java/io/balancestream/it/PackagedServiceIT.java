@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 
 import io.balancestream.simulator.LocalKafkaBroker;
 
-/** The production artifact as an operator runs it: what it refuses to start with, and what it does not contain. */
+/**
+ * The production artifact as an operator runs it: a refused setting stops it with a non-zero exit naming the key
+ * (each refusal on its own: SettingsValidatorTest), environment variables reach the accounts they name, and it serves
+ * no simulator.
+ */
 class PackagedServiceIT {
 
     private static final String SECRET = "packaged-test-secret-9c1d";
@@ -42,43 +46,6 @@ class PackagedServiceIT {
         settings.put("balance-stream.accounts.other.client-id", "other-client");
         settings.put("balance-stream.accounts.other.client-secret", SECRET + "-other");
         assertRefusesToStart(settings, "missing-setting.log", "balance-stream.accounts.acme.client-id");
-    }
-
-    @Test
-    void invalidSettingStopsStartupNamingTheKey() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("balance-stream.accounts.acme.api-url", "not a url");
-        settings.put("balance-stream.poll-interval", "often");
-        assertRefusesToStart(settings, "invalid-setting.log", "balance-stream.poll-interval",
-                "balance-stream.accounts.acme.api-url");
-    }
-
-    @Test
-    void durationsThatWouldStopALoopStopStartupNamingEachKey() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("balance-stream.poll-interval", "0s");
-        settings.put("balance-stream.http.initial-backoff", "0s");
-        settings.put("balance-stream.http.max-retry-after", "-1s");
-        assertRefusesToStart(settings, "bad-durations.log", "balance-stream.poll-interval",
-                "balance-stream.http.initial-backoff", "balance-stream.http.max-retry-after");
-    }
-
-    @Test
-    void topicsThatWouldMixEventsStatesAndCallbacksStopStartupNamingTheKeys() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("balance-stream.kafka.topic", "billing.balances");
-        settings.put("balance-stream.kafka.state-topic", "billing.balances");
-        settings.put("balance-stream.kafka.webhook-topic", "billing.balances");
-        assertRefusesToStart(settings, "same-topics.log",
-                "balance-stream.kafka.state-topic must differ from balance-stream.kafka.topic",
-                "balance-stream.kafka.webhook-topic must differ");
-    }
-
-    @Test
-    void plainHttpToANonLoopbackHostStopsStartupNamingTheKey() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("balance-stream.accounts.acme.token-url", "http://login.example.com/token");
-        assertRefusesToStart(settings, "plain-http.log", "balance-stream.accounts.acme.token-url is plain http");
     }
 
     @Test
@@ -111,25 +78,6 @@ class PackagedServiceIT {
             assertThat(service.log()).contains("Watching 2 partner account(s) [acme, contoso-cn]")
                     .doesNotContain(SECRET);
         }
-    }
-
-    @Test
-    void theTopicSettingOfVersion01StillWorks() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("mp.messaging.outgoing.balance-changed.topic", "legacy.balance-changed");
-        try (ServiceProcess service = new ServiceProcess(settings, Path.of("target", "packaged-it", "legacy.log"))
-                .start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> service.log().contains("Watching"));
-            assertThat(service.log()).contains("publishing to legacy.balance-changed").doesNotContain("SRMSG");
-        }
-    }
-
-    @Test
-    void anotherChannelSettingOfVersion01StopsStartupNamingIt() {
-        Map<String, String> settings = settings(LocalKafkaBroker.freePort());
-        settings.put("mp.messaging.outgoing.balance-changed.apicurio.registry.url", "http://localhost:1/apis");
-        assertRefusesToStart(settings, "legacy-unsupported.log",
-                "mp.messaging.outgoing.balance-changed.apicurio.registry.url is no longer read");
     }
 
     private static void assertRefusesToStart(Map<String, String> settings, String log, String... namedKeys) {

@@ -11,9 +11,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.balancestream.events.PollTrigger;
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.ChangeKind;
+import io.balancestream.balance.BalanceChange;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.Cloud;
@@ -25,14 +25,14 @@ class UnpublishedChangesTest {
     private static final PartnerAccount ACCOUNT = new PartnerAccount("acme", "tenant", "client", "secret",
             Cloud.GLOBAL, Cloud.GLOBAL.apiUrl(), Cloud.GLOBAL.tokenUrl("tenant"), Cloud.GLOBAL.scope());
 
-    private static BalanceSnapshot snapshot(String amount) {
-        return new BalanceSnapshot(new SummaryFigures(new BigDecimal(amount), "USD", "$", null, null, null, null,
+    private static AccountSummary snapshot(String amount) {
+        return new AccountSummary(new SummaryFigures(new BigDecimal(amount), "USD", "$", null, null, null, null,
                 null), List.of());
     }
 
     private static UnpublishedChanges.Change change(String from, String to, long sequence) {
         BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
-                Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
+                Set.of(from == null ? BalanceChange.FIRST_OBSERVATION : BalanceChange.BALANCE), sequence);
         return new UnpublishedChanges.Change(transition, BalanceEventMapper.toEvent(ACCOUNT, transition, "r", "c",
                 Instant.EPOCH, PollTrigger.SCHEDULE));
     }

@@ -30,9 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.ChangeKind;
+import io.balancestream.balance.BalanceChange;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.Cloud;
 import io.balancestream.config.PartnerAccount;
@@ -241,14 +241,14 @@ class OwnershipFencingTest {
         PartnerAccount account = new PartnerAccount(accountId, "tenant", "client", "secret", Cloud.GLOBAL,
                 Cloud.GLOBAL.apiUrl(), Cloud.GLOBAL.tokenUrl("tenant"), Cloud.GLOBAL.scope());
         BalanceTransition transition = new BalanceTransition(snapshot("1"), snapshot(Long.toString(sequence)),
-                Set.of(ChangeKind.BALANCE), sequence);
+                Set.of(BalanceChange.BALANCE), sequence);
         BalanceChanged event = BalanceEventMapper.toEvent(account, transition, "request", "correlation",
                 Instant.parse("2026-12-04T10:00:00Z"), PollTrigger.SCHEDULE);
         return new PendingEvent(event, transition.published());
     }
 
-    private static BalanceSnapshot snapshot(String amount) {
-        return new BalanceSnapshot(new SummaryFigures(new BigDecimal(amount), "EUR", "€", null, null, null, null,
+    private static AccountSummary snapshot(String amount) {
+        return new AccountSummary(new SummaryFigures(new BigDecimal(amount), "EUR", "€", null, null, null, null,
                 null), List.of());
     }
 

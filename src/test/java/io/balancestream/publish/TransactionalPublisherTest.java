@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.balancestream.events.PollTrigger;
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.BalanceTransition;
-import io.balancestream.balance.ChangeKind;
+import io.balancestream.balance.BalanceChange;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.config.Cloud;
@@ -77,14 +77,14 @@ class TransactionalPublisherTest {
 
     private static PendingEvent pending(String from, String to, long sequence) {
         BalanceTransition transition = new BalanceTransition(from == null ? null : snapshot(from), snapshot(to),
-                Set.of(from == null ? ChangeKind.FIRST_OBSERVATION : ChangeKind.BALANCE), sequence);
+                Set.of(from == null ? BalanceChange.FIRST_OBSERVATION : BalanceChange.BALANCE), sequence);
         BalanceChanged event = BalanceEventMapper.toEvent(ACCOUNT, transition, "request", "correlation",
                 Instant.parse("2026-11-29T10:00:00Z"), PollTrigger.SCHEDULE);
         return new PendingEvent(event, transition.published());
     }
 
-    private static BalanceSnapshot snapshot(String amount) {
-        return new BalanceSnapshot(new SummaryFigures(new BigDecimal(amount), "EUR", "€", null, null, null, null,
+    private static AccountSummary snapshot(String amount) {
+        return new AccountSummary(new SummaryFigures(new BigDecimal(amount), "EUR", "€", null, null, null, null,
                 null), List.of());
     }
 

@@ -22,7 +22,7 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.InvoiceSummaryParser;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.event.BalanceEventMapper;
@@ -33,7 +33,7 @@ class AccountStateCodecTest {
 
     private static final Instant AT = Instant.parse("2026-11-29T10:00:00Z");
 
-    private static BalanceSnapshot summary(String currency, String balance) {
+    private static AccountSummary summary(String currency, String balance) {
         return new InvoiceSummaryParser().parse("{\"balanceAmount\": " + balance + ", \"currencyCode\": \"" + currency
                 + "\", \"latestInvoiceDate\": \"2024-03-01T00:00:00\", \"details\": [{\"invoiceType\": \"Recurring\", "
                 + "\"summary\": {\"balanceAmount\": " + balance + "}}]}");
@@ -41,7 +41,7 @@ class AccountStateCodecTest {
 
     @Test
     void aMultiCurrencyAccountsStateRoundTripsEveryCurrency() {
-        TreeMap<String, BalanceSnapshot> currencies = new TreeMap<>();
+        TreeMap<String, AccountSummary> currencies = new TreeMap<>();
         currencies.put("CHF", summary("CHF", "3870.10"));
         currencies.put("EUR", summary("EUR", "48211.93"));
         currencies.put("GBP", summary("GBP", "12904.57"));
@@ -99,7 +99,7 @@ class AccountStateCodecTest {
     }
 
     /** The snapshot as the first schema's generic record: written with today's class, read with that schema. */
-    private static GenericRecord asV1Snapshot(Schema v1, BalanceSnapshot snapshot) throws IOException {
+    private static GenericRecord asV1Snapshot(Schema v1, AccountSummary snapshot) throws IOException {
         var avro = BalanceEventMapper.toAvro(snapshot);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.balancestream.balance.BalanceSnapshot;
+import io.balancestream.balance.AccountSummary;
 import io.balancestream.balance.PublishedState;
 import io.balancestream.balance.SummaryFigures;
 import io.balancestream.state.AccountStateCodec.StoredState;
@@ -16,7 +16,7 @@ import io.balancestream.state.AccountStateCodec.StoredState;
 class RecoveredStatesTest {
 
     private static StoredState state(String account, long sequence) {
-        return new StoredState(account, new PublishedState(new BalanceSnapshot(new SummaryFigures(
+        return new StoredState(account, new PublishedState(new AccountSummary(new SummaryFigures(
                 BigDecimal.valueOf(sequence), "EUR", null, null, null, null, null, null), List.of()), sequence), 0,
                 sequence * 10);
     }

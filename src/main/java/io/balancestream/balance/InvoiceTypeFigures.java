@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /** One entry of an InvoiceSummary's details[]: the figures of one invoice type. */
-public record InvoiceTypeBalance(String invoiceType, SummaryFigures figures) {
+public record InvoiceTypeFigures(String invoiceType, SummaryFigures figures) {
 
-    public InvoiceTypeBalance {
+    public InvoiceTypeFigures {
         Objects.requireNonNull(invoiceType, "invoiceType");
         Objects.requireNonNull(figures, "figures");
     }

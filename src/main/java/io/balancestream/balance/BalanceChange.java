@@ -1,7 +1,7 @@
 package io.balancestream.balance;
 
 /** Why an account's state deserves an event. */
-public enum ChangeKind {
+public enum BalanceChange {
     /**
      * The account's first result: its first event, or for a multi-currency account one event per currency its first
      * result held.
