@@ -24,8 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.balancestream.kafka.KafkaClients;
 import io.balancestream.simulator.LocalKafkaBroker;
@@ -63,7 +61,7 @@ class HandOffScenarioIT {
         run = "handoff-" + Long.toString(System.nanoTime(), 36);
         topic = run + ".balance-changed";
         // A summary with hundreds of invoice types: its event is far larger than the others.
-        Simulator.setSummary(tenant(LARGE), withInvoiceTypes(Simulator.summary(tenant(LARGE)), 400));
+        Simulator.addInvoiceTypes(tenant(LARGE), 400);
         BigDecimal served = new BigDecimal(new ObjectMapper().readTree(Simulator.summary(tenant(LARGE)))
                 .get("balanceAmount").asText()); // every simulated tenant starts from the same sample
         accounts.forEach(account -> lastBalances.put(account, served));
@@ -189,18 +187,5 @@ class HandOffScenarioIT {
     private static void pauseFor(Duration duration) {
         // The scenario's timeline: the frozen instance stays frozen this long.
         await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
-    }
-
-    private static String withInvoiceTypes(String sample, int extra) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode summary = (ObjectNode) json.readTree(sample);
-        ArrayNode details = (ArrayNode) summary.get("details");
-        ObjectNode template = (ObjectNode) details.get(0);
-        for (int i = 0; i < extra; i++) {
-            ObjectNode type = template.deepCopy();
-            type.put("invoiceType", "AzureUsageType" + i);
-            details.add(type);
-        }
-        return json.writeValueAsString(summary);
     }
 }

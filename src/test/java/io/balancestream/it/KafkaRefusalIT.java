@@ -20,9 +20,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.balancestream.events.BalanceChanged;
 import io.balancestream.kafka.KafkaClients;
@@ -43,7 +40,7 @@ class KafkaRefusalIT {
         String topic = run + ".balance-changed";
         String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         String tenant = "kr-" + run;
-        Simulator.setSummary(tenant, summaryWithInvoiceTypes(Simulator.summary(tenant), 40));
+        Simulator.addInvoiceTypes(tenant, 40);
         try (Admin admin = KafkaClients.forReading(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka))
                 .admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
@@ -72,18 +69,5 @@ class KafkaRefusalIT {
                 assertThat(events.get(0).getCurrent().getInvoiceTypes()).hasSize(42);
             }
         }
-    }
-
-    private static String summaryWithInvoiceTypes(String sample, int extra) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode summary = (ObjectNode) json.readTree(sample);
-        ArrayNode details = (ArrayNode) summary.get("details");
-        ObjectNode template = (ObjectNode) details.get(0);
-        for (int i = 0; i < extra; i++) {
-            ObjectNode type = template.deepCopy();
-            type.put("invoiceType", "AzureUsageType" + i);
-            details.add(type);
-        }
-        return json.writeValueAsString(summary);
     }
 }

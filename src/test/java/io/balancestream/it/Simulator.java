@@ -5,6 +5,11 @@ import static io.restassured.RestAssured.given;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.restassured.http.ContentType;
 
 /** The test's hand on the Partner Center simulator's control API. */
@@ -70,6 +75,24 @@ final class Simulator {
     static void setSummary(String tenant, String body) {
         given().contentType(ContentType.JSON).body(body)
                 .put("/simulator/{tenant}/control/summary", tenant).then().statusCode(200);
+    }
+
+    /** The tenant's served summary with {@code extra} more invoice types: an account whose events are large. */
+    static void addInvoiceTypes(String tenant, int extra) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode summary = (ObjectNode) json.readTree(summary(tenant));
+            ArrayNode details = (ArrayNode) summary.get("details");
+            ObjectNode template = (ObjectNode) details.get(0);
+            for (int i = 0; i < extra; i++) {
+                ObjectNode type = template.deepCopy();
+                type.put("invoiceType", "AzureUsageType" + i);
+                details.add(type);
+            }
+            setSummary(tenant, json.writeValueAsString(summary));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the simulator served no JSON summary for " + tenant, e);
+        }
     }
 
     static String summary(String tenant) {
