@@ -180,18 +180,18 @@ public class GroupMembership implements Ownership {
                     LOG.debugf("Closing the group member: %s", e.toString());
                 }
                 consumer = null;
-                loseAll(listener); // what closing did not release (its callback failed, say)
-                snapshot = new OwnershipSnapshot(null, snapshot.spread(), Map.of());
+                loseAll(listener); // what closing did not release (its callback failed, say), and the group
                 lastContact = null;
             }
         }
         loseAll(listener);
     }
 
+    /** No group and nothing owned any more; the listener is told what this instance still owned. */
     private void loseAll(OwnershipListener listener) {
         OwnershipSnapshot current = snapshot;
+        snapshot = new OwnershipSnapshot(null, current.spread(), Map.of());
         if (!current.epochs().isEmpty()) {
-            snapshot = new OwnershipSnapshot(null, current.spread(), Map.of());
             listener.revoked(current.partitions(), current.spread());
         }
     }

@@ -1,6 +1,7 @@
 package io.balancestream.poller;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -65,41 +66,54 @@ final class OwnedAccounts {
 
     /** The group assigned these accounts ({@code now} holds their epochs); recovery read them. */
     void gain(Collection<PartnerAccount> accounts, OwnershipSnapshot now, RecoveredStates recovered) {
+        List<PartnerAccount> starting = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
         for (PartnerAccount account : accounts) {
             String accountId = account.accountId();
-            long epoch = now.epochOf(accountId);
             Loop loop = running.get(accountId);
-            if (loop != null && loop.epoch() == epoch && !recovered.unreadable().containsKey(accountId)) {
+            if (loop != null && loop.epoch() == now.epochOf(accountId)
+                    && !recovered.unreadable().containsKey(accountId)) {
                 // Still polled in the same epoch, so owned throughout: its loop's baseline is at least as new as what
                 // recovery read. A second loop would race it.
                 LOG.debugf("Account %s is already polled by this instance", accountId);
                 continue;
             }
             if (cancelLoop(accountId)) {
-                // A loop of an epoch that has ended: nothing of it may commit, and its baseline is not trusted.
-                release.accept(List.of(accountId));
-                context.baselines().forget(List.of(accountId));
+                ended.add(accountId);
             }
-            AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
-                    now.spread().statePartitions()), context.clock());
-            String problem = recovered.problems().get(accountId);
-            if (problem != null) {
-                status.problem(problem);
-            }
-            statuses.put(accountId, status);
-            if (recovered.unreadable().containsKey(accountId)) {
-                LOG.errorf("Account %s is not polled: %s", accountId, problem);
-                continue;
-            }
-            var stored = recovered.states().get(accountId);
-            if (stored != null) {
-                context.baselines().advance(accountId, stored.published());
-            }
-            PollWakeup wakeup = new PollWakeup(context.clock(), minPushInterval);
-            wakeups.put(accountId, wakeup);
-            running.put(accountId, new Loop(loops.start(account, epoch, status, wakeup,
-                    recovered.refreshTokens().get(accountId)), epoch));
+            starting.add(account);
         }
+        if (!ended.isEmpty()) {
+            // Loops of an epoch that has ended: nothing of them may commit, and their baselines are not trusted.
+            release.accept(ended);
+            context.baselines().forget(ended);
+        }
+        starting.forEach(account -> start(account, now, recovered));
+    }
+
+    /** Lists a gained account and, unless its state cannot be read, starts its loop from the baseline recovery read. */
+    private void start(PartnerAccount account, OwnershipSnapshot now, RecoveredStates recovered) {
+        String accountId = account.accountId();
+        AccountStatus status = new AccountStatus(accountId, AccountPartitions.partitionOf(accountId,
+                now.spread().statePartitions()), context.clock());
+        String problem = recovered.problems().get(accountId);
+        if (problem != null) {
+            status.problem(problem);
+        }
+        statuses.put(accountId, status);
+        if (recovered.unreadable().containsKey(accountId)) {
+            LOG.errorf("Account %s is not polled: %s", accountId, problem);
+            return;
+        }
+        var stored = recovered.states().get(accountId);
+        if (stored != null) {
+            context.baselines().advance(accountId, stored.published());
+        }
+        long epoch = now.epochOf(accountId);
+        PollWakeup wakeup = new PollWakeup(context.clock(), minPushInterval);
+        wakeups.put(accountId, wakeup);
+        running.put(accountId, new Loop(loops.start(account, epoch, status, wakeup,
+                recovered.refreshTokens().get(accountId)), epoch));
     }
 
     /** The group took these accounts away (or this instance leaves it). */
